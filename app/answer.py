@@ -1,0 +1,239 @@
+"""The extractive answerer: cited sentences from retrieved passages, or a plain refusal.
+
+Every sentence of an answer is copied from a passage and marked [n] with that passage's number;
+the only words added are short connecting phrases. Whether to answer at all is an evidence test,
+not "did retrieval return something" (BM25 always does):
+
+- coverage: the share of the question's key terms (IDF-weighted, with their glossary synonyms)
+  found in the best passage must reach COVERAGE_MIN;
+- answer type: a question asking for an amount of money, a number of days, a share, a year...
+  needs a sentence that states one, near the question's terms.
+
+The thresholds are calibrated on the development set (eval/questions.jsonl), see `gongyou eval`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.glossary import ENGLISH_TO_CHINESE, LAY_TO_POLICY
+from app.lexical import STOPWORDS, BM25Index, content_words
+from app.models import Answer, Citation, Hit
+from app.textnorm import match_form, to_script
+
+COVERAGE_MIN = 0.5
+MAX_SENTENCES = 3
+MAX_SENTENCE_CHARS = 140
+HOTLINE = "12351"
+
+REFUSAL = {
+    "zh-Hans": (
+        "抱歉，现有文件中没有找到能回答这个问题的内容，我不能凭空作答。"
+        "本系统收录的文件主要涉及产业工人队伍建设改革：职业技能培训、技工教育、技能评价、工资待遇与权益保障等。"
+        f"具体问题请拨打全国总工会职工服务热线 {HOTLINE} 咨询。"
+    ),
+    "zh-Hant": (
+        "抱歉，現有文件中沒有找到能回答這個問題的內容，我不能憑空作答。"
+        "本系統收錄的文件主要涉及產業工人隊伍建設改革：職業技能培訓、技工教育、技能評價、工資待遇與權益保障等。"
+        f"具體問題請撥打全國總工會職工服務熱線 {HOTLINE} 諮詢。"
+    ),
+    "en": (
+        "Sorry, the documents I have do not answer this question, and I will not guess. "
+        "They cover the reform of the industrial workforce: vocational skills training, technical schools, "
+        "skills evaluation, pay and benefits, and workers' rights. "
+        f"Please call the national trade union hotline {HOTLINE} for advice."
+    ),
+}
+EN_LEAD = "The documents say (quoted in Chinese): "
+
+_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
+_CLAUSE = re.compile(r"[^，,：:]+[，,：:]?")
+
+# What a question asks for, and what a sentence must contain to answer it.
+_NUMBER = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)"
+ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
+    ("money", re.compile(r"多少钱|多少元|几元|多少块|补贴多少|工资多少|标准是多少|how much"),
+     re.compile(rf"{_NUMBER}\s*(?:万|亿)?元")),
+    ("days", re.compile(r"几天|多少天|多长时间|多久|how many days|how long"),
+     re.compile(rf"{_NUMBER}\s*(?:个)?(?:天|日|周|月|年)")),
+    ("share", re.compile(r"百分之|比例|占比|比重|percentage|proportion|share"),
+     re.compile(rf"{_NUMBER}\s*%|百分之|{_NUMBER}成")),
+    ("year", re.compile(r"哪一年|哪年|什么时候|何时|哪一天|when|which year"),
+     re.compile(r"\d{4}\s*年|\d{1,2}月\d{1,2}日")),
+    ("count", re.compile(r"多少|几个|几名|几家|几项|几届|几位|how many|number of"),
+     re.compile(rf"{_NUMBER}\s*(?:万|亿)?\s*(?:名|人次|人|个|家|项|届|所|批|枚|金|银|铜|类|种|条)")),
+]  # fmt: skip
+_LIST_QUESTION = re.compile(r"哪些|哪几|有什么|有何|包括|措施|which|what measures|what are")
+_PROCEDURE_QUESTION = re.compile(r"怎么|怎样|如何|程序|流程|途径|渠道|how (?:do|can|to|does|will|is|are)")
+
+
+# Words that shape a question but are no evidence of an answer ("有没有帮我们...的办法").
+QUESTION_FILLER = frozenset(
+    """办法 政策 帮 帮助 帮忙 有关 相关 问题 情况 方面 知道 想 想问 了解 具体 规定 内容 现在 目前 会 要 需要
+    一般 主要 哪儿 地方 告诉 说 讲 提到 文件 文中 文章 里面 方案 意见 国家 政府 今年 我国 有人 是不是 算
+    tell say said document documents according""".split()
+)
+
+
+@dataclass
+class _TermGroup:
+    word: str
+    alternatives: tuple[str, ...]  # the word and its synonyms, in the matching form
+    weight: float
+
+    def found_in(self, form: str) -> bool:
+        return any(a in form for a in self.alternatives)
+
+
+def answer_type(question_form: str) -> tuple[str, re.Pattern[str]] | None:
+    for name, asks, states in ANSWER_TYPES:
+        if asks.search(question_form):
+            return name, states
+    return None
+
+
+def key_terms(question: str, bm25: BM25Index) -> list[_TermGroup]:
+    """The question's content words with synonyms, weighted by how rare they are in the corpus."""
+    words = content_words(question)
+    groups: list[_TermGroup] = []
+    english = re.findall(r"[a-z]+|\d{4}", question.lower())
+    seen: set[str] = set()
+    for word in words:
+        if word in seen or word in STOPWORDS or word in QUESTION_FILLER:
+            continue
+        seen.add(word)
+        alternatives = (word, *LAY_TO_POLICY.get(word, ()))
+        if word in english:
+            translated = ENGLISH_TO_CHINESE.get(word)
+            if translated is None:
+                continue  # an English word we cannot map says nothing about the Chinese passages
+            if not translated:
+                continue
+            alternatives = tuple(match_form(t) for t in translated)
+        weights = [bm25.idf(a) for a in alternatives]
+        # A word the corpus never uses is strong evidence against an answer: give it a real weight.
+        weight = max(weights) if max(weights) > 0 else 2.5
+        groups.append(_TermGroup(word, tuple(match_form(a) for a in alternatives), weight))
+    return groups
+
+
+def coverage(groups: list[_TermGroup], form: str) -> float:
+    total = sum(g.weight for g in groups)
+    if total == 0:
+        return 0.0
+    return sum(g.weight for g in groups if g.found_in(form)) / total
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.findall(text) if len(s.strip()) >= 4]
+
+
+def _trim(sentence: str, groups: list[_TermGroup], states: re.Pattern[str] | None) -> str:
+    """A long sentence cut to its best run of clauses, keeping a leading "到2025年," clause."""
+    if len(sentence) <= MAX_SENTENCE_CHARS:
+        return sentence
+    clauses = _CLAUSE.findall(sentence)
+    best, best_score = sentence[:MAX_SENTENCE_CHARS], -1.0
+    for i in range(len(clauses)):
+        window = ""
+        for j in range(i, len(clauses)):
+            if len(window) + len(clauses[j]) > MAX_SENTENCE_CHARS and window:
+                break
+            window += clauses[j]
+            form = match_form(window)
+            score = coverage(groups, form) + (0.5 if states is not None and states.search(window) else 0)
+            if score > best_score:
+                best, best_score = window, score
+    lead = clauses[0] if clauses else ""
+    if not sentence.startswith(best) and re.match(r"^(?:力争)?(?:到|至|截至)?\d{4}年", lead) and len(lead) < 20:
+        best = lead + "……" + best
+    best = best.rstrip("，,：:")
+    if not re.search(r"[。！？；!?;]$", best):
+        best += "……"
+    return best
+
+
+@dataclass
+class _Candidate:
+    hit_index: int
+    sentence: str
+    score: float
+    cover: float
+
+
+def compose_answer(question: str, hits: list[Hit], bm25: BM25Index, language: str) -> Answer:
+    """Pick the answering sentences of the hits, or refuse; see the module docstring."""
+    if not hits:
+        return _refusal(question, language, "no passage matched")
+    groups = key_terms(question, bm25)
+    if not groups:
+        return _refusal(question, language, "the question has no content words to look for")
+    question_form = match_form(question) + " " + question.lower()
+    wanted = answer_type(question_form)
+    states = wanted[1] if wanted else None
+
+    best_passage_cover = max(
+        coverage(groups, match_form(f"{h.meta.title}{h.chunk.heading}{h.chunk.text}")) for h in hits[:3]
+    )
+    if best_passage_cover < COVERAGE_MIN:
+        return _refusal(question, language, f"key terms covered {best_passage_cover:.2f} < {COVERAGE_MIN}")
+
+    candidates: list[_Candidate] = []
+    for i, hit in enumerate(hits):
+        context = match_form(f"{hit.meta.title}{hit.chunk.heading}")
+        for sentence in _sentences(hit.chunk.text):
+            form = match_form(sentence)
+            cover = coverage(groups, form)
+            context_cover = coverage(groups, form + context)
+            score = cover + 0.3 * context_cover + 0.15 / (1 + i)
+            if states is not None and states.search(sentence):
+                score += 0.4
+            if _LIST_QUESTION.search(question_form) and sentence.count("、") + sentence.count("；") >= 2:
+                score += 0.15
+            candidates.append(_Candidate(i, sentence, score, context_cover))
+    if not candidates:
+        return _refusal(question, language, "the passages hold no whole sentence")
+    candidates.sort(key=lambda c: -c.score)
+    best = candidates[0]
+    if states is not None and not any(states.search(c.sentence) and c.cover >= COVERAGE_MIN for c in candidates[:5]):
+        return _refusal(question, language, f"no sentence states the {wanted[0] if wanted else ''} asked for")
+
+    chosen = [best]
+    for cand in candidates[1:]:
+        if len(chosen) >= MAX_SENTENCES or cand.score < 0.8 * best.score:
+            break
+        # A second sentence must be as much about the question as the first (same region, same topic).
+        if cand.cover >= best.cover - 1e-9 and all(cand.sentence != c.sentence for c in chosen):
+            chosen.append(cand)
+    return _cite(question, hits, chosen, groups, states, language)
+
+
+def _cite(
+    question: str,
+    hits: list[Hit],
+    chosen: list[_Candidate],
+    groups: list[_TermGroup],
+    states: re.Pattern[str] | None,
+    language: str,
+) -> Answer:
+    numbers: dict[int, int] = {}
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for cand in sorted(chosen, key=lambda c: (c.hit_index, hits[c.hit_index].chunk.text.find(c.sentence))):
+        if cand.hit_index not in numbers:
+            numbers[cand.hit_index] = len(numbers) + 1
+            citations.append(Citation(numbers[cand.hit_index], hits[cand.hit_index]))
+        citation = citations[numbers[cand.hit_index] - 1]
+        citation.sentences.append(cand.sentence)
+        shown = _trim(cand.sentence, groups, states)
+        script = "traditional" if language == "zh-Hant" else "simplified"
+        parts.append(f"{to_script(shown, script)}[{numbers[cand.hit_index]}]")
+    text = "".join(parts)
+    if language == "en":
+        text = EN_LEAD + text
+    return Answer(question, text, refused=False, citations=citations, reason="extractive")
+
+
+def _refusal(question: str, language: str, reason: str) -> Answer:
+    return Answer(question, REFUSAL.get(language, REFUSAL["zh-Hans"]), refused=True, citations=[], reason=reason)

@@ -1,0 +1,165 @@
+"""Chunking: cleaned documents → passages that keep their span, page and nearest heading.
+
+A document is first cut into segments at section headings and page breaks, so a chunk never
+straddles two sections or two pages; long segments are then split with langchain's recursive
+splitter on Chinese sentence boundaries. Laws (第X条 lines) are chunked one article per chunk.
+Ready passages from a .jsonl corpus are never split.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from app.models import PAGE_BREAK, Chunk, CleanDocument
+
+CHUNK_SIZE = 300
+CHUNK_OVERLAP = 50
+SEPARATORS = ["\n\n", "\n", "。", "！", "？", "；", "!", "?", ";", "，", ",", ""]
+
+_NUM = "一二三四五六七八九十百千零〇两"
+_HEADING_PATTERNS = [
+    re.compile(rf"^[{_NUM}]+、"),  # 一、总体要求
+    re.compile(rf"^[(（][{_NUM}]+[)）]"),  # (四)切实推动产业工人地位提高
+    re.compile(rf"^(?:专栏|專欄)[{_NUM}\d]+"),  # 专栏三 素质提升
+    re.compile(r"^【[^】]{2,30}】$"),  # 【人力资源和社会保障部】
+    re.compile(rf"^第[{_NUM}\d]+[编章节編節](?:\s|$)"),  # 第二章 劳动合同的订立
+]
+_ARTICLE = re.compile(rf"^\s*(第[{_NUM}\d]+条|第[{_NUM}\d]+條)(?:之[{_NUM}]+)?(?=[\s　]|$)")
+_SENTENCE_END = re.compile(r"[。！？!?；;:：]$")
+_MAX_HEADING = 60
+
+
+@dataclass
+class _Segment:
+    start: int  # offset in the document text
+    text: str
+    heading: str
+    page: int | None
+    article: str | None = None
+
+
+def is_heading(line: str, prev_blank: bool, next_blank: bool) -> bool:
+    """A section heading: numbered or boxed, or a short line standing alone between blank lines."""
+    line = line.strip()
+    if not line or len(line) > _MAX_HEADING or _SENTENCE_END.search(line):
+        return False
+    if any(p.match(line) for p in _HEADING_PATTERNS):
+        return True
+    return prev_blank and next_blank and len(line) <= 40 and not re.search(r"\d{4}年\d", line)
+
+
+def _is_law(text: str) -> bool:
+    return sum(1 for line in text.split("\n") if _ARTICLE.match(line)) >= 3
+
+
+def _segments(text: str, paged: bool) -> Iterator[_Segment]:
+    """Cut the document at headings, articles (laws) and page breaks, tracking each offset."""
+    law = _is_law(text)
+    lines = text.split("\n")
+    heading = ""
+    article: str | None = None
+    page = 1
+    seg_start = 0
+    seg_lines: list[str] = []
+    offset = 0
+
+    def flush() -> Iterator[_Segment]:
+        body = "\n".join(seg_lines)
+        stripped = body.strip()
+        if stripped:
+            lead = len(body) - len(body.lstrip())
+            yield _Segment(seg_start + lead, stripped, heading, page if paged else None, article)
+
+    for i, line in enumerate(lines):
+        parts = line.split(PAGE_BREAK)
+        for j, part in enumerate(parts):
+            if j > 0:  # a page break inside this line
+                yield from flush()
+                page += 1
+                seg_lines, seg_start = [], offset
+            prev_blank = i == 0 or not lines[i - 1].strip()
+            next_blank = i + 1 >= len(lines) or not lines[i + 1].strip()
+            article_match = _ARTICLE.match(part) if law else None
+            if article_match:
+                yield from flush()
+                article = article_match.group(1)
+                seg_lines, seg_start = [part], offset
+            elif is_heading(part, prev_blank, next_blank):
+                yield from flush()
+                heading, article = part.strip(), None
+                seg_lines, seg_start = [], offset + len(part) + 1
+            else:
+                if not seg_lines:
+                    seg_start = offset
+                seg_lines.append(part)
+            offset += len(part) + (1 if j < len(parts) - 1 else 0)
+        offset += 1  # the "\n"
+    yield from flush()
+
+
+def _splitter(chunk_size: int, chunk_overlap: int):
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    return RecursiveCharacterTextSplitter(
+        separators=SEPARATORS,
+        chunk_size=chunk_size,
+        chunk_overlap=chunk_overlap,
+        keep_separator="end",
+        strip_whitespace=True,
+    )
+
+
+def content_hash(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
+
+
+def chunk_document(
+    doc: CleanDocument, chunk_size: int = CHUNK_SIZE, chunk_overlap: int = CHUNK_OVERLAP, splitter=None
+) -> list[Chunk]:
+    """The chunks of one cleaned document, in order, with spans into `doc.text`."""
+    if doc.is_passage:
+        text = doc.text.strip()
+        if not text:
+            return []
+        start = doc.text.find(text)
+        return [Chunk(f"{doc.doc_id}#0", doc.doc_id, text, start, start + len(text), "", None, None,
+                      content_hash(text))]  # fmt: skip
+    paged = PAGE_BREAK in doc.text or (doc.meta.source_path or "").lower().endswith(".pdf")
+    splitter = splitter or _splitter(chunk_size, chunk_overlap)
+    chunks: list[Chunk] = []
+    for seg in _segments(doc.text, paged):
+        pieces = [seg.text] if len(seg.text) <= chunk_size * (2 if seg.article else 1) else None
+        pieces = pieces or splitter.split_text(seg.text)
+        cursor = 0
+        for piece in pieces:
+            found = seg.text.find(piece, cursor)
+            if found < 0:  # the splitter normalised something; fall back to a forward search
+                found = max(0, seg.text.find(piece[:20], cursor))
+            start = seg.start + found
+            cursor = found + 1
+            ordinal = len(chunks)
+            chunks.append(
+                Chunk(
+                    chunk_id=f"{doc.doc_id}#{ordinal}",
+                    doc_id=doc.doc_id,
+                    text=piece,
+                    start=start,
+                    end=start + len(piece),
+                    heading=seg.heading,
+                    page=seg.page,
+                    article=seg.article,
+                    content_hash=content_hash(seg.heading, piece),
+                )
+            )
+    return chunks
+
+
+def chunk_documents(
+    docs: Iterable[CleanDocument], chunk_size: int = CHUNK_SIZE, chunk_overlap: int = CHUNK_OVERLAP
+) -> list[Chunk]:
+    docs = list(docs)
+    splitter = _splitter(chunk_size, chunk_overlap) if any(not d.is_passage for d in docs) else None
+    return [c for d in docs for c in chunk_document(d, chunk_size, chunk_overlap, splitter)]

@@ -1,0 +1,261 @@
+"""The `gongyou` command: build, search, ask, serve, eval, add, remove, list, feedback.
+
+Heavy libraries are imported inside the commands that need them, so `gongyou ask` starts fast.
+Exit codes: 0 success, 1 a problem with the corpus, index or model (the message says the fix),
+2 bad input (an empty or over-long question, a wrong flag).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from app import config
+
+BAD_INPUT = 2
+PROBLEM = 1
+
+
+def _emit(obj: object) -> None:
+    print(json.dumps(obj, ensure_ascii=False), flush=True)
+
+
+def _questions(path: str) -> Iterator[str]:
+    """One question per line: plain text, or a JSON object with a "question" field."""
+    stream = sys.stdin if path == "-" else open(path, encoding="utf-8")
+    with stream:
+        for line in stream:
+            line = line.strip()
+            if not line:
+                continue
+            if line.startswith("{"):
+                try:
+                    yield str(json.loads(line).get("question", ""))
+                    continue
+                except ValueError:
+                    pass
+            yield line
+
+
+def _pipeline(args: argparse.Namespace):
+    from app.pipeline import get_pipeline
+
+    return get_pipeline(Path(args.index), args.embed_model)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from app.build import build
+
+    result = build(
+        Path(args.corpus),
+        Path(args.index),
+        args.embed_model,
+        chunk_size=args.chunk_size,
+        chunk_overlap=args.chunk_overlap,
+    )
+    print(result.summary())
+    return 0
+
+
+def _run_questions(args: argparse.Namespace, one) -> int:
+    from app.question import QuestionError
+
+    pipeline = _pipeline(args)
+    if args.input:
+        for question in _questions(args.input):
+            try:
+                _emit(one(pipeline, question, True))
+            except QuestionError as exc:
+                _emit({"question": question, "error": str(exc)})
+        return 0
+    if args.question is None:
+        print("Give a question, or --input FILE with one question per line.", file=sys.stderr)
+        return BAD_INPUT
+    output = one(pipeline, args.question, args.json)
+    if args.json:
+        _emit(output)
+    else:
+        print(output)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from app.present import search_json, search_text
+
+    def one(pipeline, question: str, as_json: bool):
+        result = pipeline.search(question, k=args.k, mode=args.mode)
+        return search_json(result) if as_json else search_text(result)
+
+    return _run_questions(args, one)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from app.present import ask_json, ask_text
+
+    def one(pipeline, question: str, as_json: bool):
+        result = pipeline.ask(question, k=args.k)
+        return ask_json(result, pipeline.mode) if as_json else ask_text(result, pipeline.mode)
+
+    return _run_questions(args, one)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from app.ui import serve
+
+    return serve(args)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from app.evaluate import main as eval_main
+
+    return eval_main(args)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from app.build import add
+
+    result = add([Path(p) for p in args.paths], Path(args.index))
+    print(result.summary())
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from app.build import remove
+
+    try:
+        result = remove(args.doc_ids, Path(args.index))
+    except KeyError as exc:
+        print(exc.args[0], file=sys.stderr)
+        return BAD_INPUT
+    print(result.summary())
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from app.index import load_index
+
+    index = load_index(Path(args.index))
+    counts = Counter(c.doc_id for c in index.chunks)
+    rows = [
+        {"doc_id": d, "title": m.title, "date": m.date, "chunks": counts.get(d, 0), "source": m.source_path}
+        for d, m in sorted(index.docs.items())
+    ]
+    if args.json:
+        _emit({"index": str(args.index), "build": index.build_id, "documents": rows})
+        return 0
+    for row in rows:
+        print(f"{row['doc_id']}\t{row['chunks']} chunks\t{row['date'] or '日期不详'}\t{row['title']}")
+    print(f"{len(rows)} documents, {len(index.chunks)} chunks, build {index.build_id}")
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from app.feedback import FeedbackStore
+
+    store = FeedbackStore(Path(args.data))
+    count = store.export_jsonl(Path(args.out) if args.out else None)
+    print(f"Exported {count} feedback records.", file=sys.stderr)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="gongyou",
+        description="Gongyou (工友): cited answers to workers' questions from policy documents.",
+    )
+    sub = top.add_subparsers(dest="command", required=True)
+
+    def with_index(p: argparse.ArgumentParser, model: bool = True) -> argparse.ArgumentParser:
+        p.add_argument("--index", default=str(config.default_index()), help="index folder (GONGYOU_INDEX)")
+        if model:
+            p.add_argument(
+                "--embed-model",
+                default=config.default_embed_model(),
+                help="sentence-transformers name or folder, or 'offline' (GONGYOU_EMBED_MODEL)",
+            )
+        return p
+
+    b = with_index(sub.add_parser("build", help="index a corpus folder or .jsonl of passages"))
+    b.add_argument("--corpus", default=str(config.default_corpus()), help="documents (GONGYOU_CORPUS)")
+    b.add_argument("--chunk-size", type=int, default=300)
+    b.add_argument("--chunk-overlap", type=int, default=50)
+    b.set_defaults(func=cmd_build)
+
+    for name, func, k in (("search", cmd_search, 5), ("ask", cmd_ask, 5)):
+        p = with_index(sub.add_parser(name, help=f"{name} the indexed documents"))
+        p.add_argument("question", nargs="?")
+        p.add_argument("-k", type=int, default=k, help="passages to retrieve")
+        p.add_argument("--json", action="store_true", help="print the JSON object")
+        p.add_argument("--input", help="file with one question per line ('-' for stdin); prints JSON lines")
+        if name == "search":
+            p.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
+        p.set_defaults(func=func)
+
+    s = with_index(sub.add_parser("serve", help="serve the chat UI (builds the index first if missing)"))
+    s.add_argument("--corpus", default=str(config.default_corpus()))
+    s.add_argument("--host", default=config.default_host())
+    s.add_argument("--port", type=int, default=config.default_port())
+    s.add_argument("--auth", help="file of 'user:password' lines; enables login and uploads for admins")
+    s.add_argument("--data", default=str(config.default_data()), help="feedback database folder")
+    s.set_defaults(func=cmd_serve)
+
+    e = sub.add_parser("eval", help="evaluate on the development set or a benchmark folder")
+    e.add_argument("--benchmark", help="folder with corpus.jsonl + queries.jsonl (default: dev set)")
+    e.add_argument("--questions", default=str(config.PROJECT_ROOT / "eval" / "questions.jsonl"))
+    e.add_argument("--split", help="only queries of this split (e.g. test)")
+    e.add_argument("--subset", help="queries file inside the benchmark folder, e.g. queries_labor.jsonl")
+    e.add_argument("--retrieval", default="hybrid", help="comma-separated: bm25,dense,hybrid")
+    e.add_argument("--out", help="report folder (default eval/reports/<dataset>-<time>)")
+    e.add_argument("--json", action="store_true", help="print metrics.json")
+    e.add_argument("--limit", type=int, help="evaluate only the first N questions")
+    e.add_argument("--min-recall10", type=float, help="gate: exit 3 if Recall@10 is lower")
+    e.add_argument("--min-accuracy", type=float, help="gate: exit 3 if answer accuracy is lower")
+    with_index(e)
+    e.set_defaults(func=cmd_eval)
+
+    a = with_index(sub.add_parser("add", help="add or update documents in the index"), model=False)
+    a.add_argument("paths", nargs="+")
+    a.set_defaults(func=cmd_add)
+    r = with_index(sub.add_parser("remove", help="remove documents from the index"), model=False)
+    r.add_argument("doc_ids", nargs="+")
+    r.set_defaults(func=cmd_remove)
+    ls = with_index(sub.add_parser("list", help="list the indexed documents"), model=False)
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=cmd_list)
+
+    f = sub.add_parser("feedback", help="feedback collected in the UI")
+    f.add_argument("action", choices=["export"])
+    f.add_argument("--data", default=str(config.default_data()))
+    f.add_argument("--out", help="JSON Lines file (default: stdout)")
+    f.set_defaults(func=cmd_feedback)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    args = parser().parse_args(argv)
+    from app.index import IndexProblem
+    from app.question import QuestionError
+
+    try:
+        return args.func(args)
+    except QuestionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return BAD_INPUT
+    except (IndexProblem, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return PROBLEM
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

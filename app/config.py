@@ -1,0 +1,46 @@
+"""Settings: a few command-line flags whose defaults come from environment variables.
+
+| flag             | environment variable   | default                                   |
+|------------------|------------------------|-------------------------------------------|
+| --corpus         | GONGYOU_CORPUS         | ./corpus if present, else the shipped one |
+| --index          | GONGYOU_INDEX          | ./index                                   |
+| --embed-model    | GONGYOU_EMBED_MODEL    | intfloat/multilingual-e5-small            |
+| --data           | GONGYOU_DATA           | ./data (feedback database)                |
+| --host / --port  | GONGYOU_HOST / _PORT   | 127.0.0.1 / 7860                          |
+
+`--embed-model offline` selects the built-in offline embedder explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_corpus() -> Path:
+    if os.environ.get("GONGYOU_CORPUS"):
+        return Path(os.environ["GONGYOU_CORPUS"])
+    local = Path("corpus")
+    return local if local.is_dir() else PROJECT_ROOT / "corpus"
+
+
+def default_index() -> Path:
+    return Path(os.environ.get("GONGYOU_INDEX", "index"))
+
+
+def default_embed_model() -> str | None:
+    return os.environ.get("GONGYOU_EMBED_MODEL") or None
+
+
+def default_data() -> Path:
+    return Path(os.environ.get("GONGYOU_DATA", "data"))
+
+
+def default_host() -> str:
+    return os.environ.get("GONGYOU_HOST", "127.0.0.1")
+
+
+def default_port() -> int:
+    return int(os.environ.get("GONGYOU_PORT", "7860"))

@@ -1,0 +1,115 @@
+"""The pipeline object that the CLI and the UI share: open an index once, then search and ask.
+
+`get_pipeline` caches one pipeline per index folder and reloads it when a new build becomes
+current (after `gongyou add`, `remove` or `build`), so a running server needs no restart.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.answer import compose_answer
+from app.embed import OFFLINE_NAME, Embedder, EmbedderUnavailable, HashingEmbedder, load_embedder
+from app.index import Index, IndexProblem, check_embedder, current_build, load_index, rebuild_hint
+from app.models import Answer, Hit
+from app.question import clean_question, language_of, standalone_question
+from app.retrieve import Retriever
+
+ANSWER_PASSAGES = 5
+
+
+@dataclass
+class SearchResult:
+    question: str
+    hits: list[Hit]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class AskResult:
+    question: str  # as asked
+    standalone: str  # after resolving a follow-up against the conversation
+    language: str
+    answer: Answer
+    hits: list[Hit]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+def _embedder_for(index: Index, index_dir: Path) -> Embedder:
+    name = index.embedder_name
+    if name == OFFLINE_NAME:
+        return HashingEmbedder(index.manifest["embedder"]["dim"])
+    try:
+        return load_embedder(name, fallback=False)
+    except EmbedderUnavailable as exc:
+        raise IndexProblem(
+            f"The index at {index_dir} was built with {name}, which cannot be loaded here: {exc} "
+            f"Or rebuild with the offline embedder: {rebuild_hint(index_dir, 'offline')}"
+        ) from exc
+
+
+class Pipeline:
+    def __init__(self, index_dir: Path, embed_model: str | None = None) -> None:
+        self.index_dir = Path(index_dir)
+        self.index = load_index(self.index_dir)
+        check_embedder(self.index, self.index_dir, embed_model)
+        self.embedder = _embedder_for(self.index, self.index_dir)
+        self.retriever = Retriever(self.index, self.embedder)
+
+    @property
+    def mode(self) -> dict[str, object]:
+        return {
+            "embedder": self.index.embedder_name,
+            "offline": self.index.embedder_name == OFFLINE_NAME,
+            "retrieval": "hybrid (BM25 + dense, reciprocal rank fusion)",
+            "answerer": "extractive",
+        }
+
+    def search(self, question: str, k: int = 5, mode: str = "hybrid") -> SearchResult:
+        started = time.perf_counter()
+        question = clean_question(question)
+        retrieval = self.retriever.search(question, k=k, mode=mode)
+        timings = {**retrieval.timings_ms, "total": (time.perf_counter() - started) * 1000}
+        return SearchResult(question, retrieval.hits, _rounded(timings))
+
+    def ask(self, question: str, history: Sequence[str] = (), k: int = ANSWER_PASSAGES) -> AskResult:
+        started = time.perf_counter()
+        question = clean_question(question)
+        standalone = standalone_question(question, history)
+        language = language_of(question)
+        retrieval = self.retriever.search(standalone, k=k)
+        retrieved = time.perf_counter()
+        answer = compose_answer(standalone, retrieval.hits, self.index.bm25, language)
+        answer.question = question
+        done = time.perf_counter()
+        timings = {
+            **retrieval.timings_ms,
+            "retrieve": (retrieved - started) * 1000,
+            "answer": (done - retrieved) * 1000,
+            "total": (done - started) * 1000,
+        }
+        return AskResult(question, standalone, language, answer, retrieval.hits, _rounded(timings))
+
+
+def _rounded(timings: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 3) for k, v in timings.items()}
+
+
+_cache: dict[tuple[str, str | None], Pipeline] = {}
+_lock = threading.Lock()
+
+
+def get_pipeline(index_dir: Path, embed_model: str | None = None) -> Pipeline:
+    """The cached pipeline for an index folder, reloaded when a newer build has become current."""
+    key = (str(Path(index_dir).resolve()), embed_model)
+    with _lock:
+        cached = _cache.get(key)
+        build = current_build(Path(index_dir))
+        if cached is None or build is None or cached.index.folder != build:
+            cached = Pipeline(Path(index_dir), embed_model)
+            _cache[key] = cached
+        return cached

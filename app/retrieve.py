@@ -1,0 +1,92 @@
+"""Hybrid retrieval: BM25 and dense candidates fused by reciprocal rank.
+
+Both legs see the same expanded question (see glossary), in the matching form, so a traditional
+question finds simplified text and the reverse.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from app.embed import Embedder
+from app.glossary import expand_query
+from app.index import Index
+from app.lexical import tokenize
+from app.models import Hit
+
+MODES = ("hybrid", "bm25", "dense")
+RRF_K = 60
+CANDIDATES = 50
+
+
+@dataclass
+class Retrieval:
+    hits: list[Hit]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    query_tokens: list[str] = field(default_factory=list)
+
+
+def _top(scores: np.ndarray, n: int) -> np.ndarray:
+    n = min(n, scores.size)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    part = np.argpartition(-scores, n - 1)[:n]
+    return part[np.argsort(-scores[part], kind="stable")]
+
+
+class Retriever:
+    def __init__(self, index: Index, embedder: Embedder) -> None:
+        self.index = index
+        self.embedder = embedder
+
+    def search(self, question: str, k: int = 5, mode: str = "hybrid", candidates: int = CANDIDATES) -> Retrieval:
+        if mode not in MODES:
+            raise ValueError(f"unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}")
+        timings: dict[str, float] = {}
+        expanded = expand_query(question)
+        tokens = tokenize(expanded)
+        n = len(self.index.chunks)
+        want = max(k, candidates)
+        bm25_rank: dict[int, tuple[int, float]] = {}
+        dense_rank: dict[int, tuple[int, float]] = {}
+        if mode in ("hybrid", "bm25"):
+            t = time.perf_counter()
+            scores = self.index.bm25.scores(tokens)
+            for r, row in enumerate(_top(scores, want)):
+                if scores[row] > 0:
+                    bm25_rank[int(row)] = (r, float(scores[row]))
+            timings["bm25"] = (time.perf_counter() - t) * 1000
+        if mode in ("hybrid", "dense") and n:
+            t = time.perf_counter()
+            query = self.embedder.embed_queries([expanded])
+            timings["embed"] = (time.perf_counter() - t) * 1000
+            t = time.perf_counter()
+            sims, rows = self.index.dense.search(query, min(want, n))
+            for r, (row, sim) in enumerate(zip(rows[0], sims[0])):
+                if row >= 0:
+                    dense_rank[int(row)] = (r, float(sim))
+            timings["dense"] = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        fused: dict[int, float] = {}
+        for ranks in (bm25_rank, dense_rank):
+            for row, (r, _) in ranks.items():
+                fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + r + 1)
+        order = sorted(fused, key=lambda row: (-fused[row], row))[:k]
+        hits = []
+        for rank, row in enumerate(order, start=1):
+            chunk = self.index.chunks[row]
+            hits.append(
+                Hit(
+                    chunk=chunk,
+                    meta=self.index.docs[chunk.doc_id],
+                    score=round(fused[row], 6),
+                    dense_score=dense_rank[row][1] if row in dense_rank else None,
+                    bm25_score=bm25_rank[row][1] if row in bm25_rank else None,
+                    rank=rank,
+                )
+            )
+        timings["fuse"] = (time.perf_counter() - t) * 1000
+        return Retrieval(hits, timings, tokens)

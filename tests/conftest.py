@@ -1,0 +1,42 @@
+"""Shared fixtures: the shipped corpus indexed offline once per session, and the shared benchmarks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never download anything
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SHARED = ROOT.parent / "shared"
+BENCHMARKS = SHARED / "benchmarks"
+
+
+@pytest.fixture(scope="session")
+def shipped_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped corpus built with the offline embedder (what this machine and CI run)."""
+    from app.build import build
+
+    index_dir = tmp_path_factory.mktemp("index")
+    build(CORPUS, index_dir, "offline", progress=False)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def pipeline(shipped_index: Path):
+    from app.pipeline import Pipeline
+
+    return Pipeline(shipped_index)
+
+
+def benchmark_dir(name: str) -> Path:
+    """A shared benchmark folder, or skip with the reason when it is absent (a user's fresh clone)."""
+    folder = BENCHMARKS / name
+    if not (folder / "corpus.jsonl").exists():
+        pytest.skip(f"shared benchmark {name} not found at {folder} (it sits beside the repository in CI)")
+    return folder
