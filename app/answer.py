@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from app.glossary import ENGLISH_TO_CHINESE, LAY_TO_POLICY
-from app.lexical import STOPWORDS, BM25Index, content_words
+from app.lexical import STOPWORDS, BM25Index, content_words, tokenize
 from app.models import Answer, Citation, Hit
 from app.textnorm import match_form, to_script
 
@@ -62,7 +62,7 @@ ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("year", re.compile(r"哪一年|哪年|什么时候|何时|哪一天|when|which year"),
      re.compile(r"\d{4}\s*年|\d{1,2}月\d{1,2}日")),
     ("count", re.compile(r"多少|几个|几名|几家|几项|几届|几位|how many|number of"),
-     re.compile(rf"{_NUMBER}\s*(?:万|亿)?\s*(?:名|人次|人|个|家|项|届|所|批|枚|金|银|铜|类|种|条)")),
+     re.compile(rf"{_NUMBER}\s*(?:万|亿)?\s*(?:名|人次|人|个|家|项|届|所|批|枚|金|银|铜|类|种|条|元|倍|%|次)")),
 ]  # fmt: skip
 _LIST_QUESTION = re.compile(r"哪些|哪几|有什么|有何|包括|措施|which|what measures|what are")
 _PROCEDURE_QUESTION = re.compile(r"怎么|怎样|如何|程序|流程|途径|渠道|how (?:do|can|to|does|will|is|are)")
@@ -70,20 +70,26 @@ _PROCEDURE_QUESTION = re.compile(r"怎么|怎样|如何|程序|流程|途径|渠
 
 # Words that shape a question but are no evidence of an answer ("有没有帮我们...的办法").
 QUESTION_FILLER = frozenset(
-    """办法 政策 帮 帮助 帮忙 有关 相关 问题 情况 方面 知道 想 想问 了解 具体 规定 内容 现在 目前 会 要 需要
-    一般 主要 哪儿 地方 告诉 说 讲 提到 文件 文中 文章 里面 方案 意见 国家 政府 今年 我国 有人 是不是 算
-    tell say said document documents according""".split()
+    """办法 政策 帮 帮助 帮忙 有关 相关 问题 情况 方面 知道 想 想问 了解 具体 规定 内容 现在 目前 会 要
+    需要 一般 主要 哪儿 地方 告诉 说 讲 提到 文件 文中 文章 里面 方案 意见 国家 政府 今年 我国 有人
+    是不是 算 tell say said document documents according""".split()
 )
+
+
+SYNONYM_CREDIT = 0.6  # a glossary synonym is weaker evidence than the question's own word
 
 
 @dataclass
 class _TermGroup:
     word: str
-    alternatives: tuple[str, ...]  # the word and its synonyms, in the matching form
+    alternatives: tuple[str, ...]  # the word (first) and its synonyms, in the matching form
     weight: float
+    unknown: bool = False  # neither the word nor a synonym occurs anywhere in the corpus
 
-    def found_in(self, form: str) -> bool:
-        return any(a in form for a in self.alternatives)
+    def credit(self, form: str) -> float:
+        if self.alternatives[0] in form:
+            return 1.0
+        return SYNONYM_CREDIT if any(a in form for a in self.alternatives[1:]) else 0.0
 
 
 def answer_type(question_form: str) -> tuple[str, re.Pattern[str]] | None:
@@ -111,18 +117,37 @@ def key_terms(question: str, bm25: BM25Index) -> list[_TermGroup]:
             if not translated:
                 continue
             alternatives = tuple(match_form(t) for t in translated)
-        weights = [bm25.idf(a) for a in alternatives]
+        weights = [bm25.idf(t) for a in alternatives for t in (match_form(a), *tokenize(a))]
+        unknown = max(weights) == 0
         # A word the corpus never uses is strong evidence against an answer: give it a real weight.
-        weight = max(weights) if max(weights) > 0 else 2.5
-        groups.append(_TermGroup(word, tuple(match_form(a) for a in alternatives), weight))
+        weight = 2.5 if unknown else max(weights)
+        groups.append(_TermGroup(word, tuple(match_form(a) for a in alternatives), weight, unknown))
     return groups
+
+
+_CONTENT_POS = ("n", "v", "j", "eng", "x")  # nouns, verbs, abbreviations (社保), foreign words
+
+
+def _is_content_word(word: str) -> bool:
+    """Nouns and verbs decide what a question is about; adverbs (大概) or time words (年前) do not."""
+    if len(word) < 2:
+        return False
+    if word.isascii():
+        return True
+    from app.lexical import _jieba
+
+    _jieba()
+    import jieba.posseg
+
+    tags = [pair.flag for pair in jieba.posseg.lcut(word)]
+    return any(tag.startswith(_CONTENT_POS) for tag in tags)
 
 
 def coverage(groups: list[_TermGroup], form: str) -> float:
     total = sum(g.weight for g in groups)
     if total == 0:
         return 0.0
-    return sum(g.weight for g in groups if g.found_in(form)) / total
+    return sum(g.weight * g.credit(form) for g in groups) / total
 
 
 def _sentences(text: str) -> list[str]:
@@ -142,11 +167,15 @@ def _trim(sentence: str, groups: list[_TermGroup], states: re.Pattern[str] | Non
                 break
             window += clauses[j]
             form = match_form(window)
-            score = coverage(groups, form) + (0.5 if states is not None and states.search(window) else 0)
+            score = coverage(groups, form) + (0.5 if states is not None and states.search(form) else 0)
             if score > best_score:
                 best, best_score = window, score
     lead = clauses[0] if clauses else ""
-    if not sentence.startswith(best) and re.match(r"^(?:力争)?(?:到|至|截至)?\d{4}年", lead) and len(lead) < 20:
+    if (
+        not sentence.startswith(best)
+        and re.match(r"^(?:力争)?(?:到|至|截至)?\d{4}年", lead)
+        and len(lead) < 20
+    ):
         best = lead + "……" + best
     best = best.rstrip("，,：:")
     if not re.search(r"[。！？；!?;]$", best):
@@ -169,6 +198,9 @@ def compose_answer(question: str, hits: list[Hit], bm25: BM25Index, language: st
     groups = key_terms(question, bm25)
     if not groups:
         return _refusal(question, language, "the question has no content words to look for")
+    never_used = [g.word for g in groups if g.unknown and _is_content_word(g.word)]
+    if never_used:
+        return _refusal(question, language, f"the documents never mention {', '.join(never_used)}")
     question_form = match_form(question) + " " + question.lower()
     wanted = answer_type(question_form)
     states = wanted[1] if wanted else None
@@ -186,8 +218,9 @@ def compose_answer(question: str, hits: list[Hit], bm25: BM25Index, language: st
             form = match_form(sentence)
             cover = coverage(groups, form)
             context_cover = coverage(groups, form + context)
-            score = cover + 0.3 * context_cover + 0.15 / (1 + i)
-            if states is not None and states.search(sentence):
+            # What a sentence says includes its document's title and section (云南省…规划 › 专栏三).
+            score = context_cover + 0.3 * cover + 0.15 / (1 + i)
+            if states is not None and states.search(form):
                 score += 0.4
             if _LIST_QUESTION.search(question_form) and sentence.count("、") + sentence.count("；") >= 2:
                 score += 0.15
@@ -196,7 +229,9 @@ def compose_answer(question: str, hits: list[Hit], bm25: BM25Index, language: st
         return _refusal(question, language, "the passages hold no whole sentence")
     candidates.sort(key=lambda c: -c.score)
     best = candidates[0]
-    if states is not None and not any(states.search(c.sentence) and c.cover >= COVERAGE_MIN for c in candidates[:5]):
+    if states is not None and not any(
+        states.search(match_form(c.sentence)) and c.cover >= COVERAGE_MIN for c in candidates[:5]
+    ):
         return _refusal(question, language, f"no sentence states the {wanted[0] if wanted else ''} asked for")
 
     chosen = [best]
@@ -236,4 +271,6 @@ def _cite(
 
 
 def _refusal(question: str, language: str, reason: str) -> Answer:
-    return Answer(question, REFUSAL.get(language, REFUSAL["zh-Hans"]), refused=True, citations=[], reason=reason)
+    return Answer(
+        question, REFUSAL.get(language, REFUSAL["zh-Hans"]), refused=True, citations=[], reason=reason
+    )

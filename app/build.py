@@ -111,6 +111,7 @@ def add(paths: list[Path], index_dir: Path, *, progress: bool = False) -> BuildR
         report.loaded += part.loaded
         report.skipped += part.skipped
         report.warnings += part.warnings
+        report.documents += part.documents
         new_docs += docs
     notes = []
     by_hash = {h: d for d, h in hashes.items()}
@@ -118,15 +119,15 @@ def add(paths: list[Path], index_dir: Path, *, progress: bool = False) -> BuildR
     for doc in new_docs:
         twin = by_hash.get(doc.content_hash)
         if twin is not None:
-            report.skipped.append((doc.meta.source_path or doc.doc_id, f"duplicate of indexed document {twin}"))
+            report.skipped.append(
+                (doc.meta.source_path or doc.doc_id, f"duplicate of indexed document {twin}")
+            )
             continue
         if doc.doc_id in metas:
             notes.append(f"Replaced {doc.doc_id} (its content changed).")
         fresh.append(doc)
     replaced = {d.doc_id for d in fresh}
-    chunks = [c for c in chunks if c.doc_id not in replaced] + _chunks_for(
-        fresh, **_chunk_settings(index)
-    )
+    chunks = [c for c in chunks if c.doc_id not in replaced] + _chunks_for(fresh, **_chunk_settings(index))
     for doc in fresh:
         metas[doc.doc_id] = doc.meta
         hashes[doc.doc_id] = doc.content_hash

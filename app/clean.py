@@ -25,7 +25,9 @@ _VISIT_COUNTER = re.compile(r"访问量|訪問量|阅读量|閱讀量|浏览次�
 _TIMESTAMP_LINE = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 _PUBLISH_LINE = re.compile(r"^\s*(?:发布日期|發佈日期|发布时间|發布時間)\s*[:：]")
 _EDITOR_LINE = re.compile(r"^\s*(?:责任编辑|責任編輯|编辑整理|編輯整理|编辑|編輯)\s*[:：]?\s*\S{2,4}\s*$")
-_PHOTO_CAPTION = re.compile(r"(?:记者|記者|摄影|攝影|通讯员|通訊員)\s*\S{2,4}\s*(?:摄|攝)\s*$|(?:供图|供圖)\s*$")
+_PHOTO_CAPTION = re.compile(
+    r"(?:记者|記者|摄影|攝影|通讯员|通訊員)\s*\S{2,4}\s*(?:摄|攝)\s*$|(?:供图|供圖)\s*$"
+)
 _SHARE_PROMPT = re.compile(
     r"打印本页|打印本頁|【打印】|【关闭】|【關閉】|分享到[:：]?|扫一扫|掃一掃|扫码关注|掃碼關注|^\s*×\s*$"
 )

@@ -26,7 +26,7 @@ def _emit(obj: object) -> None:
 
 def _questions(path: str) -> Iterator[str]:
     """One question per line: plain text, or a JSON object with a "question" field."""
-    stream = sys.stdin if path == "-" else open(path, encoding="utf-8")
+    stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115 - closed below
     with stream:
         for line in stream:
             line = line.strip()

@@ -91,7 +91,9 @@ class SentenceTransformerEmbedder:
 
         self.name = name
         self.model = SentenceTransformer(location, device="cpu", local_files_only=local_only)
-        self.dim = int(self.model.get_sentence_embedding_dimension())
+        dimension = getattr(self.model, "get_embedding_dimension", None)  # renamed in sentence-transformers 6
+        dimension = dimension or self.model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
         e5 = "e5" in name.lower()
         self._query_prefix = "query: " if e5 else ""
         self._passage_prefix = "passage: " if e5 else ""
@@ -123,7 +125,9 @@ def hub_cache_dir() -> Path:
 def is_cached(model_name: str) -> bool:
     """True when a complete snapshot of a hub model is in the local Hugging Face cache."""
     folder = hub_cache_dir() / ("models--" + model_name.replace("/", "--")) / "snapshots"
-    return any((snap / "modules.json").exists() or (snap / "config.json").exists() for snap in folder.glob("*"))
+    return any(
+        (snap / "modules.json").exists() or (snap / "config.json").exists() for snap in folder.glob("*")
+    )
 
 
 def hub_reachable(timeout: float = 2.0) -> bool:

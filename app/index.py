@@ -34,7 +34,7 @@ from app.models import Chunk, DocMeta
 
 FORMAT_VERSION = 1
 HNSW_THRESHOLD = 50_000  # below it exact search is fast enough and exact; see scripts/bench_core.py
-TOKENIZER = "jieba-words+bigrams-v1"
+TOKENIZER = "jieba-words+han-bigrams-v2"
 
 
 class IndexProblem(RuntimeError):
@@ -221,9 +221,14 @@ def _point_current(index_dir: Path, build_id: str) -> None:
 
 
 def _prune(builds: Path, keep: set[str]) -> None:
-    """Keep the new build and the one it replaced (a running server may still read it)."""
+    """Keep the new build and the one it replaced (a running server may still read it).
+
+    Temporary folders are left alone for an hour (another build may be writing one); older ones
+    are what an interrupted build left behind.
+    """
     for folder in builds.iterdir():
-        if folder.name not in keep and not folder.name.startswith(".tmp-"):
+        stale = folder.name.startswith(".tmp-") and time.time() - folder.stat().st_mtime > 3600
+        if folder.name not in keep and (stale or not folder.name.startswith(".tmp-")):
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -247,12 +252,18 @@ def load_index(index_dir: Path) -> Index:
             f"The index at {index_dir} has format {manifest.get('format_version')}, this Gongyou reads "
             f"format {FORMAT_VERSION}. Rebuild it: {rebuild_hint(index_dir)}"
         )
+    if manifest.get("tokenizer") != TOKENIZER:
+        raise IndexProblem(
+            f"The index at {index_dir} was tokenized with {manifest.get('tokenizer')}, this Gongyou uses "
+            f"{TOKENIZER}. Rebuild it: {rebuild_hint(index_dir)}"
+        )
     build = current_build(index_dir)
     assert build is not None
     try:
         import faiss
 
-        chunks = [Chunk(**json.loads(line)) for line in open(build / "chunks.jsonl", encoding="utf-8")]
+        with open(build / "chunks.jsonl", encoding="utf-8") as lines:
+            chunks = [Chunk(**json.loads(line)) for line in lines]
         raw_docs = json.loads((build / "docs.json").read_text(encoding="utf-8"))
         docs = {d: DocMeta.from_dict(v["meta"]) for d, v in raw_docs.items()}
         dense = faiss.read_index(str(build / "dense.faiss"))

@@ -26,13 +26,14 @@ def clean_question(raw: object) -> str:
     if len(text) > MAX_QUESTION_CHARS:
         raise QuestionError(
             f"The question is too long ({len(text)} characters; the limit is {MAX_QUESTION_CHARS}). "
-            f"Please ask it in fewer words. 问题过长（{len(text)}字，上限{MAX_QUESTION_CHARS}字），请精简后再问。"
+            "Please ask it in fewer words. "
+            f"问题过长（{len(text)}字，上限{MAX_QUESTION_CHARS}字），请精简后再问。"
         )
     return text
 
 
 def language_of(question: str) -> str:
-    """"zh-Hans", "zh-Hant" or "en" (anything without Chinese characters is answered as English)."""
+    """ "zh-Hans", "zh-Hant" or "en" (anything without Chinese characters is answered as English)."""
     script = detect_script(question)
     if script == "latin":
         return "en"
@@ -44,7 +45,9 @@ _REGIONS = [
     "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
     "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门", "全国", "国家",
 ]  # fmt: skip
-_FOLLOW_UP = re.compile(r"^(?:那么?|还有|另外|那个|and|what about|how about)\s*|\s*(?:呢|怎么样|如何)?\s*[?？。!！]*$")
+_FOLLOW_UP = re.compile(
+    r"^(?:那么?|还有|另外|那个|and|what about|how about)\s*|\s*(?:呢|怎么样|如何)?\s*[?？。!！]*$"
+)
 _YEAR = re.compile(r"\d{4}年?")
 
 

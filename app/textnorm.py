@@ -49,7 +49,7 @@ def han_count(text: str) -> int:
 
 
 def detect_script(text: str) -> str:
-    """"traditional", "simplified", or "latin" when the text has (almost) no Chinese characters."""
+    """ "traditional", "simplified", or "latin" when the text has (almost) no Chinese characters."""
     if han_count(text) < max(1, len(text.strip()) // 10):
         return "latin"
     simplified = to_simplified(text)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from conftest import CORPUS
+
 from app.chunk import chunk_document
 from app.clean import clean_text
 from app.models import PAGE_BREAK, CleanDocument, DocMeta
-from conftest import CORPUS
 
 
 def _clean(name: str) -> CleanDocument:
@@ -40,7 +41,9 @@ def _lines_with_offsets(text: str):
 def test_chunks_keep_nearest_section_heading() -> None:
     chunks = chunk_document(_clean("yunnan-14th-five-year-plan-industrial-workers.txt"))
     by_text = {c.text[:20]: c.heading for c in chunks}
-    heading_of_target = next(c.heading for c in chunks if "新增取得職業資格證書或職業技能等級證書100萬人" in c.text)
+    heading_of_target = next(
+        c.heading for c in chunks if "新增取得職業資格證書或職業技能等級證書100萬人" in c.text
+    )
     assert heading_of_target == "專欄三 素質提升"
     assert any(h == "(一)指導思想" for h in by_text.values())
 
@@ -67,7 +70,8 @@ def test_laws_are_chunked_one_article_per_chunk_with_the_chapter() -> None:
         "第一条 为了完善劳动合同制度，制定本法。",
         "第二条 中华人民共和国境内的企业建立劳动关系，适用本法。",
         "第七章 法律责任",
-        "第八十二条 用人单位自用工之日起超过一个月不满一年未与劳动者订立书面劳动合同的，应当向劳动者每月支付二倍的工资。",
+        "第八十二条 用人单位自用工之日起超过一个月不满一年未与劳动者订立书面劳动合同的，"
+        "应当向劳动者每月支付二倍的工资。",
         "第八十三条 用人单位违反本法规定与劳动者约定试用期的，由劳动行政部门责令改正。",
     ])  # fmt: skip
     chunks = chunk_document(CleanDocument("law", law, DocMeta(title="劳动合同法")))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from conftest import CORPUS
+
 from app.clean import clean_text, remove_glosses
 from app.models import PAGE_BREAK
-from conftest import CORPUS
 
 
 def _doc(name: str) -> str:
