@@ -48,6 +48,16 @@ LAY_TO_POLICY: dict[str, tuple[str, ...]] = {
     "欠薪": ("拖欠", "工资", "劳动报酬"),
     "拖欠工资": ("拖欠", "劳动报酬"),
     "加班": ("延长工作时间", "加班"),
+    "加班费": ("加班工资", "延长工作时间"),
+    "最低工资": ("最低工资标准",),
+    "公积金": ("住房公积金",),
+    "退休": ("退休", "养老"),
+    "病假": ("医疗期",),
+    "高温": ("高温津贴",),
+    "夜班": ("夜班津贴",),
+    "断缴": ("中断缴费",),
+    "仲裁": ("劳动争议仲裁",),
+    "双倍工资": ("二倍的工资",),
     "上班时间": ("工作时间",),
     "休息": ("休息休假",),
     "年假": ("带薪年休假",),
@@ -70,6 +80,15 @@ LAY_TO_POLICY: dict[str, tuple[str, ...]] = {
     "学手艺": ("技能培训", "学徒"),
     "培训": ("职业技能培训", "培训"),
     "技校": ("技工院校", "技工教育"),
+    "技工学校": ("技工院校",),
+    "退伍军人": ("退役军人",),
+    "当兵": ("退役军人",),
+    "对应": ("比照", "衔接"),
+    "国企": ("国有企业",),
+    "纠纷": ("争议", "矛盾"),
+    "贫困户": ("建档立卡", "贫困"),
+    "文凭": ("学历",),
+    "涨": ("提高", "增长"),
     "师傅带徒弟": ("学徒制", "师带徒"),
     "带徒弟": ("师带徒", "学徒"),
     "学徒": ("学徒制", "新型学徒制"),
@@ -211,12 +230,52 @@ ENGLISH_TO_CHINESE: dict[str, tuple[str, ...]] = {
     "proportion": ("比例",),
     "how": (),
     "many": (),
+    "reform": ("改革",),
+    "mohrss": ("人力资源社会保障部", "人社部"),
+    "ministry": ("部",),
+    "cpc": ("中共中央",),
+    "central": ("中央",),
+    "committee": ("中央",),
+    "council": ("国务院",),
+    "licensing": ("许可",),
+    "accreditation": ("认定",),
+    "abolish": ("取消",),
+    "abolished": ("取消",),
+    "items": ("项",),
+    "difficulties": ("难",),
+    "veteran": ("退役军人",),
+    "veterans": ("退役军人",),
+    "poor": ("贫困",),
+    "poverty": ("贫困",),
+    "issued": ("印发", "发布"),
+    "published": ("发布", "印发"),
+    "opinion": ("意见",),
+    "opinions": ("意见",),
+    "deepening": ("深化",),
+    "notice": ("通知",),
+    "retirement": ("退休",),
+    "retire": ("退休",),
+    "age": ("年龄",),
+    "pension": ("养老金", "养老保险"),
+    "holiday": ("假期", "休假"),
+    "holidays": ("假期", "休假"),
+    "sick": ("病假",),
+    "arbitration": ("仲裁",),
+    "hours": ("工作时间",),
     "2025": ("2025年",),
     "2035": ("2035年",),
     "2020": ("2020年",),
 }
 
 _ENGLISH_WORD = re.compile(r"[a-z]+|\d{4}")
+
+
+def domain_words() -> list[str]:
+    """The Chinese words of the tables, for the segmenter's dictionary."""
+    words = set(LAY_TO_POLICY)
+    for terms in (*LAY_TO_POLICY.values(), *ENGLISH_TO_CHINESE.values()):
+        words.update(terms)
+    return sorted(w for w in words if len(w) >= 2 and not w.isascii())
 
 
 @lru_cache(maxsize=1)

@@ -34,7 +34,7 @@ from app.models import Chunk, DocMeta
 
 FORMAT_VERSION = 1
 HNSW_THRESHOLD = 50_000  # below it exact search is fast enough and exact; see scripts/bench_core.py
-TOKENIZER = "jieba-words+han-bigrams-v2"
+TOKENIZER = "jieba-words+han-bigrams-v3"
 
 
 class IndexProblem(RuntimeError):

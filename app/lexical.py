@@ -36,8 +36,13 @@ _TOKEN_CHARS = re.compile(r"[0-9a-z\u3400-\u9fff]")
 def _jieba():
     import jieba
 
+    from app.glossary import domain_words
+
     jieba.setLogLevel(60)
     jieba.initialize()
+    # Without these jieba cuts 年假 into 年 + 假 and the question loses its topic.
+    for word in domain_words():
+        jieba.add_word(word)
     return jieba
 
 

@@ -59,6 +59,17 @@ class Pipeline:
         check_embedder(self.index, self.index_dir, embed_model)
         self.embedder = _embedder_for(self.index, self.index_dir)
         self.retriever = Retriever(self.index, self.embedder)
+        self._corpus_form: str | None = None
+
+    def occurs(self, term: str) -> bool:
+        """Whether a term (in the matching form) appears anywhere in the indexed text."""
+        if self._corpus_form is None:
+            from app.textnorm import match_form
+
+            docs = self.index.docs
+            parts = [f"{docs[c.doc_id].title}{c.heading}{c.text}" for c in self.index.chunks]
+            self._corpus_form = match_form("\u0001".join(parts))
+        return term in self._corpus_form
 
     @property
     def mode(self) -> dict[str, object]:
@@ -83,7 +94,7 @@ class Pipeline:
         language = language_of(question)
         retrieval = self.retriever.search(standalone, k=k)
         retrieved = time.perf_counter()
-        answer = compose_answer(standalone, retrieval.hits, self.index.bm25, language)
+        answer = compose_answer(standalone, retrieval.hits, self.index.bm25, language, self.occurs)
         answer.question = question
         done = time.perf_counter()
         timings = {
