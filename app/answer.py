@@ -57,8 +57,9 @@ _CLAUSE = re.compile(r"[^，,：:]+[，,：:]?")
 # What a question asks for, and what a sentence must contain to answer it.
 _NUMBER = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)"
 ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
-    ("money", re.compile(r"多少钱|多少元|几元|多少块|(?:津贴|补贴|补助|薪水|费用|缴费)(?:标准)?(?:是|有|为)?多少(?![人名个项场次家])"
-                         r"|多少[\u4e00-\u9fff]{0,3}(?:津贴|补贴|补助)(?!性)|how much"),
+    ("money", re.compile(r"多少钱|多少元|几元|多少块|how much"
+                         r"|(?:津贴|补贴|补助|薪水|费用|缴费)(?:标准)?(?:是|有|为)?多少(?![人名个项场次家])"
+                         r"|多少[\u4e00-\u9fff]{0,3}(?:津贴|补贴|补助)(?!性)"),
      re.compile(rf"{_NUMBER}\s*(?:万|亿)?元")),
     ("date", re.compile(r"哪一天|哪天|几月几[日号]|什么日子|what date|which day"),
      re.compile(r"\d{1,2}月\d{1,2}[日号]|[一二三四五六七八九十]+月[一二三四五六七八九十]+日")),
