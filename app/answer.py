@@ -27,6 +27,7 @@ from app.textnorm import match_form, to_script
 COVERAGE_MIN = 0.3  # calibrated on eval/questions.jsonl: see README (refusal vs false refusal)
 UNKNOWN_WEIGHT = 2.5
 FIGURE_CLAUSE_MIN = 0.25
+RANK_PRIOR = 0.15  # how much a passage's retrieval rank counts when picking sentences
 MAX_SENTENCES = 3
 MAX_SENTENCE_CHARS = 140
 HOTLINE = "12351"
@@ -63,13 +64,14 @@ ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
      re.compile(rf"{_NUMBER}\s*(?:万|亿)?元")),
     ("date", re.compile(r"哪一天|哪天|几月几[日号]|什么日子|what date|which day"),
      re.compile(r"\d{1,2}月\d{1,2}[日号]|[一二三四五六七八九十]+月[一二三四五六七八九十]+日")),
-    ("place", re.compile(r"哪个城市|哪座城市|在哪里举办|在哪儿举办|举办地|哪个国家举办|which city|where"),
-     re.compile(r"在[\u4e00-\u9fff]{2,6}(?:举办|举行|召开)|[\u4e00-\u9fff]{2,6}(?:市|省)举办")),
+    ("place", re.compile(r"哪个城市|哪座城市|在哪里|在哪儿|哪个地方|地点|举办地|哪个国家举办"
+                         r"|which city|where"),
+     re.compile(r"在[\u4e00-\u9fff]{2,6}(?:举办|举行|召开)|[\u4e00-\u9fff]{1,8}(?:市|省|县|区|镇|乡|村|州|岛)")),
     ("days", re.compile(r"几天|多少天|多长时间|多久|how many days|how long"),
      re.compile(rf"{_NUMBER}\s*(?:个)?(?:天|日|周|月|年)")),
     ("share", re.compile(r"百分之|比例|占比|比重|percentage|proportion|share"),
      re.compile(rf"{_NUMBER}\s*%|百分之|{_NUMBER}成")),
-    ("year", re.compile(r"哪一年|哪年|什么时候|何时|哪一天|when|which year"),
+    ("year", re.compile(r"哪一年|哪年|什么时候|何时|哪一天|[^\d]的?时间(?:是|为)?$|的时间|when|which year"),
      re.compile(r"\d{4}\s*年|\d{1,2}月\d{1,2}日")),
     ("count", re.compile(r"多少|几个|几名|几家|几项|几届|几位|how many|number of"),
      re.compile(rf"{_NUMBER}\s*(?:万|亿)?\s*(?:名|人次|人|个|家|项|届|所|批|枚|金|银|铜|类|种|条|元|倍|%|次)")),
@@ -174,6 +176,21 @@ def coverage(groups: list[_TermGroup], form: str) -> float:
     return sum(g.weight * g.credit(form) for g in groups) / total
 
 
+def _contradicted_years(sentence: str, question: str, states: re.Pattern[str] | None) -> list[str]:
+    """Years the question names that the figure's clause contradicts ("2020年吞吐量" for 2021)."""
+    asked = set(re.findall(r"(?:19|20)\d{2}", question))
+    if not asked or states is None:
+        return []
+    clauses = _CLAUSE.findall(sentence)
+    for i, clause in enumerate(clauses):
+        if states.search(match_form(clause)):
+            window = "".join(clauses[max(0, i - 1) : i + 1])
+            years = set(re.findall(r"(?:19|20)\d{2}(?=\s*年)", window))
+            if years and not years & asked:
+                return sorted(asked)
+    return []
+
+
 def _figure_relevance(sentence: str, groups: list[_TermGroup], states: re.Pattern[str]) -> float:
     """Coverage of the clause that states the figure (with the clause before it): 2.5亿元 next to
     送温暖资金 does not answer a question about 医疗互助 fees, though both are in one sentence."""
@@ -264,7 +281,7 @@ def compose_answer(
             cover = coverage(groups, form)
             context_cover = coverage(groups, form + context)
             # What a sentence says includes its document's title and section (云南省…规划 › 专栏三).
-            score = context_cover + 0.3 * cover + 0.15 / (1 + i)
+            score = context_cover + 0.3 * cover + RANK_PRIOR / (1 + i)
             if states is not None and states.search(form):
                 score += 0.4
             if _LIST_QUESTION.search(question_form) and sentence.count("、") + sentence.count("；") >= 2:
@@ -278,6 +295,8 @@ def compose_answer(
         return _refusal(question, language, f"best sentence covers {best.cover:.2f} < {COVERAGE_MIN}")
     if states is not None and not states.search(match_form(best.sentence)):
         return _refusal(question, language, f"no sentence states the {wanted[0] if wanted else ''} asked for")
+    if _contradicted_years(best.sentence, question, states):
+        return _refusal(question, language, "the figure found is for another year")
     if states is not None and _figure_relevance(best.sentence, groups, states) < FIGURE_CLAUSE_MIN:
         return _refusal(
             question, language, f"the {wanted[0] if wanted else ''} stated is about something else"

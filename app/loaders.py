@@ -273,7 +273,9 @@ def _precheck(path: Path, max_file_bytes: int) -> str | None:
         what = f"format {suffix}" if suffix else "file without suffix"
         return f"unsupported {what} (supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})"
     size = path.stat().st_size
-    if size > max_file_bytes:
+    # A .jsonl holds many ready passages (a whole benchmark corpus), not one document: the
+    # per-document limit does not apply; it is read line by line.
+    if size > max_file_bytes and suffix != ".jsonl":
         return f"too large: {_size(size)} > {_size(max_file_bytes, limit=True)} limit"
     if size == 0:
         return "empty file"

@@ -76,7 +76,11 @@ class Pipeline:
         return {
             "embedder": self.index.embedder_name,
             "offline": self.index.embedder_name == OFFLINE_NAME,
-            "retrieval": "hybrid (BM25 + dense, reciprocal rank fusion)",
+            "retrieval": (
+                "hybrid (BM25 + dense tie-break: the offline embedder gets no real weight)"
+                if self.index.embedder_name == OFFLINE_NAME
+                else "hybrid (BM25 + dense, reciprocal rank fusion)"
+            ),
             "answerer": "extractive",
         }
 
