@@ -27,7 +27,10 @@ _HEADING_PATTERNS = [
     re.compile(r"^【[^】]{2,30}】$"),  # 【人力资源和社会保障部】
     re.compile(rf"^第[{_NUM}\d]+[编章节編節](?:\s|$)"),  # 第二章 劳动合同的订立
 ]
-_ARTICLE = re.compile(rf"^\s*(第[{_NUM}\d]+条|第[{_NUM}\d]+條)(?:之[{_NUM}]+)?(?=[\s　]|$)")
+# Divisions of a law, outermost first: 第一编 > 第二章 > 第一节 (traditional 編, 節).
+_LAW_DIVISION = re.compile(rf"^第[{_NUM}\d]+([编章节編節])(?:\s|$)")
+_DIVISION_LEVEL = {"编": 0, "編": 0, "章": 1, "节": 2, "節": 2}
+_ARTICLE = re.compile(rf"^\s*(第[{_NUM}\d]+[条條](?:之[{_NUM}]+)?)(?=[\s　]|$)")
 _SENTENCE_END = re.compile(r"[。！？!?；;:：]$")
 _MAX_HEADING = 60
 
@@ -60,6 +63,7 @@ def _segments(text: str, paged: bool) -> Iterator[_Segment]:
     law = _is_law(text)
     lines = text.split("\n")
     heading = ""
+    divisions: list[str] = ["", "", ""]  # the current 编, 章, 节 of a law
     article: str | None = None
     page = 1
     seg_start = 0
@@ -83,11 +87,20 @@ def _segments(text: str, paged: bool) -> Iterator[_Segment]:
             prev_blank = i == 0 or not lines[i - 1].strip()
             next_blank = i + 1 >= len(lines) or not lines[i + 1].strip()
             article_match = _ARTICLE.match(part) if law else None
+            division = _LAW_DIVISION.match(part.strip()) if law else None
             if article_match:
                 yield from flush()
                 article = article_match.group(1)
                 seg_lines, seg_start = [part], offset
-            elif is_heading(part, prev_blank, next_blank):
+            elif division and len(part.strip()) <= _MAX_HEADING:
+                # A chapter keeps its book as context, a section its chapter: 第二章 … 第一节 …
+                yield from flush()
+                level = _DIVISION_LEVEL[division.group(1)]
+                divisions[level:] = [part.strip()] + [""] * (2 - level)
+                heading, article = " ".join(d for d in divisions if d), None
+                seg_lines, seg_start = [], offset + len(part) + 1
+            elif (article is None or not law) and is_heading(part, prev_blank, next_blank):
+                # Inside a law's article, "（一）…" items and short lines are the article's text.
                 yield from flush()
                 heading, article = part.strip(), None
                 seg_lines, seg_start = [], offset + len(part) + 1

@@ -41,6 +41,12 @@ _LEADER_LINE = re.compile(
     r"^[\u4e00-\u9fff]{1,2}\s?[\u4e00-\u9fff]{1,2}\s+\S*(?:主席|书记|書記|党组成员|黨組成員|部长|部長|组长|組長|主任|委员|委員)"
 )
 _NAV_TOKEN = re.compile(r"^\S{1,5}$")
+_ARTICLE_START = re.compile(r"^第[一二三四五六七八九十百千零〇两\d]+[条條]")
+
+
+def _is_sentence_or_article(line: str) -> bool:
+    """Leadership lists ("王东明 全国总工会主席") have no full stop and are never law articles."""
+    return "。" in line or bool(_ARTICLE_START.match(line))
 
 
 def remove_glosses(text: str) -> str:
@@ -67,7 +73,7 @@ def _is_debris(line: str) -> bool:
         or _PUBLISH_LINE.match(stripped)
         or _EDITOR_LINE.match(stripped)
         or _PHOTO_CAPTION.search(stripped)
-        or _LEADER_LINE.match(stripped)
+        or (_LEADER_LINE.match(stripped) and not _is_sentence_or_article(stripped))
         or _is_navigation(stripped)
         or (_SHARE_PROMPT.search(stripped) and len(_SHARE_PROMPT.sub("", stripped).strip()) == 0)
     )
@@ -99,7 +105,7 @@ def _drop_site_footer(lines: list[str]) -> list[str]:
     n = len(lines)
     start = n // 3
     for i in range(start, n):
-        if _FOOTER_MARKER.search(lines[i]):
+        if _FOOTER_MARKER.search(lines[i]) and not _ARTICLE_START.match(lines[i].strip()):
             rest = lines[i + 1 :]
             # A real paragraph after the marker means it was part of the text, not a footer.
             if not any(_is_prose(r) for r in rest):

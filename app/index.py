@@ -111,6 +111,43 @@ def _read_keys(build: Path) -> list[str]:
         return []
 
 
+def tokens_fingerprint() -> str:
+    """What BM25 tokens depend on besides the text: the tokenizer and the segmenter's extra words."""
+    from app.glossary import domain_words
+
+    return hashlib.sha256("\n".join([TOKENIZER, *domain_words()]).encode("utf-8")).hexdigest()[:16]
+
+
+def _read_tokens(previous: Index | None, fingerprint: str) -> dict[str, list[str]]:
+    """Token lists of the previous build by vector key; {} when it used another tokenizer."""
+    if previous is None or previous.manifest.get("tokens_fingerprint") != fingerprint:
+        return {}
+    try:
+        lines = (previous.folder / "tokens.txt").read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return {}
+    keys = _read_keys(previous.folder)
+    if len(keys) != len(lines):
+        return {}
+    return {k: line.split(" ") if line else [] for k, line in zip(keys, lines)}
+
+
+def _tokens_with_reuse(
+    texts: list[str], keys: list[str], previous: Index | None, fingerprint: str
+) -> list[list[str]]:
+    """BM25 tokens for all texts; jieba runs only on texts the previous build did not tokenize.
+
+    Tokens never contain whitespace (the tokenizer splits on it), so a line of space-separated
+    tokens per chunk in tokens.txt is a faithful record.
+    """
+    old = _read_tokens(previous, fingerprint)
+    tokens: list[list[str] | None] = [old.get(k) for k in keys]
+    todo = [i for i, t in enumerate(tokens) if t is None]
+    for i, fresh in zip(todo, tokenize_many([texts[i] for i in todo]) if todo else []):
+        tokens[i] = fresh
+    return tokens  # type: ignore[return-value]
+
+
 def _embed_with_reuse(
     texts: list[str],
     keys: list[str],
@@ -176,7 +213,10 @@ def write_index(
 
         dense = _dense_index(vectors)
         faiss.write_index(dense, str(tmp / "dense.faiss"))
-        BM25Index.build(tokenize_many(texts)).save(tmp / "bm25")
+        fingerprint = tokens_fingerprint()
+        tokens = _tokens_with_reuse(texts, keys, previous, fingerprint)
+        BM25Index.build(tokens).save(tmp / "bm25")
+        (tmp / "tokens.txt").write_text("\n".join(" ".join(t) for t in tokens), encoding="utf-8")
         with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as out:
             for chunk in chunks:
                 out.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
@@ -195,6 +235,7 @@ def write_index(
             "embedder": {"name": embedder.name, "dim": embedder.dim, "requested": requested_embedder},
             "dense_index": "hnsw" if len(chunks) >= HNSW_THRESHOLD else "flat",
             "tokenizer": TOKENIZER,
+            "tokens_fingerprint": fingerprint,
             "chunk_count": len(chunks),
             "doc_count": len(docs),
             "corpus_fingerprint": corpus_fingerprint(doc_hashes),

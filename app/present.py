@@ -9,7 +9,10 @@ from app.models import Hit
 from app.pipeline import AskResult, SearchResult
 from app.textnorm import to_script
 
-_LAW_ARTICLE = re.compile(r"^(.+?)(第[一二三四五六七八九十百千零〇两\d]+条(?:之[一二三四五六七八九十]+)?)$")
+_LAW_ARTICLE = re.compile(
+    r"^(.+?)(第[一二三四五六七八九十百千零〇两\d]+[条條](?:之[一二三四五六七八九十]+)?)$"
+)
+_STATE_PREFIX = re.compile(r"^(?:中华人民共和国|中華人民共和國)(?=.)")
 
 
 def citation_label(hit: Hit, language: str = "zh-Hans") -> str:
@@ -20,8 +23,8 @@ def citation_label(hit: Hit, language: str = "zh-Hans") -> str:
         match = _LAW_ARTICLE.match(title)
         if match and (hit.meta.extra.get("law") or len(match.group(1)) >= 2):
             title, article = match.group(1), match.group(2)
-    if article:
-        label = f"《{title}》{article}"
+    if article:  # laws are cited by their short name: 《劳动合同法》第八十二条
+        label = f"《{_STATE_PREFIX.sub('', title)}》{article}"
     elif hit.chunk.page:
         label = f"《{title}》第{hit.chunk.page}页"
     else:
