@@ -74,7 +74,8 @@ ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("year", re.compile(r"哪一年|哪年|什么时候|何时|哪一天|[^\d]的?时间(?:是|为)?$|的时间|when|which year"),
      re.compile(r"\d{4}\s*年|\d{1,2}月\d{1,2}日")),
     ("count", re.compile(r"多少|几个|几名|几家|几项|几届|几位|how many|number of"),
-     re.compile(rf"{_NUMBER}\s*(?:万|亿)?\s*(?:名|人次|人|个|家|项|届|所|批|枚|金|银|铜|类|种|条|元|倍|%|次)")),
+     re.compile(rf"{_NUMBER}\s*(?:万|亿)?\s*(?:名|人次|人|个|家|项|届|所|批|枚|金|银|铜|类|种|条|元|倍|%|次"
+                r"|小时|岁|周|个月)")),
 ]  # fmt: skip
 _LIST_QUESTION = re.compile(r"哪些|哪几|有什么|有何|包括|措施|which|what measures|what are")
 _PROCEDURE_QUESTION = re.compile(r"怎么|怎样|如何|程序|流程|途径|渠道|how (?:do|can|to|does|will|is|are)")

@@ -57,11 +57,11 @@ class BuildResult:
                 f"passages (build {m['build_id']})."
             ]
         if self.added:
-            lines.append(f"Added: {', '.join(self.added)}.")
+            lines.append(f"Added: {_names(self.added)}.")
         if self.replaced:
-            lines.append(f"Replaced (content changed): {', '.join(self.replaced)}.")
+            lines.append(f"Replaced (content changed): {_names(self.replaced)}.")
         if self.removed:
-            lines.append(f"Removed: {', '.join(self.removed)}.")
+            lines.append(f"Removed: {_names(self.removed)}.")
         lines += self.notes
         report = self.report.summary()
         if report and (self.report.loaded or self.report.skipped or self.report.warnings):
@@ -70,6 +70,11 @@ class BuildResult:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _names(doc_ids: list[str], shown: int = 20) -> str:
+    more = len(doc_ids) - shown
+    return ", ".join(doc_ids[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
 @contextmanager
@@ -169,7 +174,8 @@ def _corpus_prefix(path: Path, index: Index) -> str:
     `gongyou add corpus/sub/notice.txt` then replaces the document `sub/notice` that
     `gongyou build --corpus corpus/` indexed, instead of adding a second copy named `notice`.
     """
-    corpus = index.manifest.get("settings", {}).get("corpus")
+    settings = index.manifest.get("settings", {})
+    corpus = settings.get("corpus_root") or settings.get("corpus")
     if not corpus or not Path(corpus).is_dir():
         return ""
     root = path if path.is_dir() else path.parent
@@ -241,7 +247,12 @@ def build(
             hashes,
             embedder,
             requested_embedder=embed_model,
-            settings={"chunk_size": chunk_size, "chunk_overlap": chunk_overlap, "corpus": str(corpus)},
+            settings={
+                "chunk_size": chunk_size,
+                "chunk_overlap": chunk_overlap,
+                "corpus": str(corpus),
+                "corpus_root": str(corpus.resolve()),  # `add` of a file in it keeps its doc id
+            },
             previous=previous,
             progress=progress,
         )

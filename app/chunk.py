@@ -113,6 +113,20 @@ def _segments(text: str, paged: bool) -> Iterator[_Segment]:
     yield from flush()
 
 
+class _LazySplitter:
+    """The splitter, made on first use: langchain's import (~0.3 s) is skipped when no segment
+    is too long, e.g. a `gongyou add` of a law or a short notice."""
+
+    def __init__(self, chunk_size: int, chunk_overlap: int) -> None:
+        self._args = (chunk_size, chunk_overlap)
+        self._splitter = None
+
+    def split_text(self, text: str) -> list[str]:
+        if self._splitter is None:
+            self._splitter = _splitter(*self._args)
+        return self._splitter.split_text(text)
+
+
 def _splitter(chunk_size: int, chunk_overlap: int):
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
@@ -141,7 +155,7 @@ def chunk_document(
         return [Chunk(f"{doc.doc_id}#0", doc.doc_id, text, start, start + len(text), "", None, None,
                       content_hash(text))]  # fmt: skip
     paged = PAGE_BREAK in doc.text or (doc.meta.source_path or "").lower().endswith(".pdf")
-    splitter = splitter or _splitter(chunk_size, chunk_overlap)
+    splitter = splitter or _LazySplitter(chunk_size, chunk_overlap)
     chunks: list[Chunk] = []
     for seg in _segments(doc.text, paged):
         pieces = [seg.text] if len(seg.text) <= chunk_size * (2 if seg.article else 1) else None
@@ -173,6 +187,5 @@ def chunk_document(
 def chunk_documents(
     docs: Iterable[CleanDocument], chunk_size: int = CHUNK_SIZE, chunk_overlap: int = CHUNK_OVERLAP
 ) -> list[Chunk]:
-    docs = list(docs)
-    splitter = _splitter(chunk_size, chunk_overlap) if any(not d.is_passage for d in docs) else None
+    splitter = _LazySplitter(chunk_size, chunk_overlap)
     return [c for d in docs for c in chunk_document(d, chunk_size, chunk_overlap, splitter)]

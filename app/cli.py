@@ -120,6 +120,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
     result = add([Path(p) for p in args.paths], Path(args.index))
     print(result.summary())
+    if not result.changed and not result.report.loaded:
+        return PROBLEM  # no readable document at any of the paths (each named in the summary)
     return 0
 
 
@@ -129,28 +131,39 @@ def cmd_remove(args: argparse.Namespace) -> int:
     try:
         result = remove(args.doc_ids, Path(args.index))
     except KeyError as exc:
-        print(exc.args[0], file=sys.stderr)
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return BAD_INPUT
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return BAD_INPUT
     print(result.summary())
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from collections import Counter
-
+    from app.build import document_rows
     from app.index import load_index
 
     index = load_index(Path(args.index))
-    counts = Counter(c.doc_id for c in index.chunks)
-    rows = [
-        {"doc_id": d, "title": m.title, "date": m.date, "chunks": counts.get(d, 0), "source": m.source_path}
-        for d, m in sorted(index.docs.items())
-    ]
+    rows = document_rows(index)
     if args.json:
-        _emit({"index": str(args.index), "build": index.build_id, "documents": rows})
+        _emit(
+            {
+                "index": str(args.index),
+                "build": index.build_id,
+                "built_at": index.manifest.get("built_at"),
+                "doc_count": len(rows),
+                "chunk_count": len(index.chunks),
+                "documents": rows,
+            }
+        )
         return 0
     for row in rows:
-        print(f"{row['doc_id']}\t{row['chunks']} chunks\t{row['date'] or '日期不详'}\t{row['title']}")
+        indexed = (row["indexed_at"] or "")[:10] or "?"
+        print(
+            f"{row['doc_id']}\t{row['chunks']} chunks\t{row['date'] or '日期不详'}\t"
+            f"indexed {indexed}\t{row['title']}"
+        )
     print(f"{len(rows)} documents, {len(index.chunks)} chunks, build {index.build_id}")
     return 0
 

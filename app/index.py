@@ -118,34 +118,70 @@ def tokens_fingerprint() -> str:
     return hashlib.sha256("\n".join([TOKENIZER, *domain_words()]).encode("utf-8")).hexdigest()[:16]
 
 
-def _read_tokens(previous: Index | None, fingerprint: str) -> dict[str, list[str]]:
-    """Token lists of the previous build by vector key; {} when it used another tokenizer."""
-    if previous is None or previous.manifest.get("tokens_fingerprint") != fingerprint:
-        return {}
-    try:
-        lines = (previous.folder / "tokens.txt").read_text(encoding="utf-8").split("\n")
-    except OSError:
-        return {}
-    keys = _read_keys(previous.folder)
-    if len(keys) != len(lines):
-        return {}
-    return {k: line.split(" ") if line else [] for k, line in zip(keys, lines)}
+def _read_token_ids(
+    previous: Index | None, fingerprint: str
+) -> tuple[dict[str, int], np.ndarray, np.ndarray, list[str]] | None:
+    """The previous build's token ids: (row by vector key, flat ids, row offsets, vocabulary).
 
-
-def _tokens_with_reuse(
-    texts: list[str], keys: list[str], previous: Index | None, fingerprint: str
-) -> list[list[str]]:
-    """BM25 tokens for all texts; jieba runs only on texts the previous build did not tokenize.
-
-    Tokens never contain whitespace (the tokenizer splits on it), so a line of space-separated
-    tokens per chunk in tokens.txt is a faithful record.
+    None when it has none or used another tokenizer.
     """
-    old = _read_tokens(previous, fingerprint)
-    tokens: list[list[str] | None] = [old.get(k) for k in keys]
-    todo = [i for i, t in enumerate(tokens) if t is None]
-    for i, fresh in zip(todo, tokenize_many([texts[i] for i in todo]) if todo else []):
-        tokens[i] = fresh
-    return tokens  # type: ignore[return-value]
+    if previous is None or previous.manifest.get("tokens_fingerprint") != fingerprint:
+        return None
+    try:
+        ids = np.load(previous.folder / "token_ids.npy")
+        offsets = np.load(previous.folder / "token_offsets.npy")
+        words = (previous.folder / "token_vocab.txt").read_text(encoding="utf-8").split("\n")
+    except (OSError, ValueError):
+        return None
+    keys = _read_keys(previous.folder)
+    if len(keys) + 1 != len(offsets) or (ids.size and int(ids.max()) >= len(words)):
+        return None
+    return {k: r for r, k in enumerate(keys)}, ids, offsets, words
+
+
+def _token_ids_with_reuse(
+    texts: list[str], keys: list[str], previous: Index | None, fingerprint: str
+) -> tuple[list[np.ndarray], list[str]]:
+    """BM25 token ids of each text and the vocabulary they index.
+
+    Passages the previous build tokenized keep their ids (jieba runs only on new text); the
+    vocabulary is then compacted to the words still used, so document frequencies stay exact.
+    Tokens are mapped to ids as they come: no build holds every token as a string at once.
+    """
+    store = _read_token_ids(previous, fingerprint)
+    row_of, old_ids, offsets, words = store or ({}, np.zeros(0, np.int32), np.zeros(1, np.int64), [""])
+    vocab = {w: i for i, w in enumerate(words)}
+    parts: list[np.ndarray] = []
+    todo: list[int] = []
+    for i, key in enumerate(keys):
+        row = row_of.get(key)
+        if row is None:
+            todo.append(i)
+            parts.append(old_ids[:0])
+        else:
+            parts.append(old_ids[offsets[row] : offsets[row + 1]])
+    for i, tokens in zip(todo, tokenize_many([texts[i] for i in todo]) if todo else ()):
+        parts[i] = np.array([vocab.setdefault(t, len(vocab)) for t in tokens or [""]], dtype=np.int32)
+    vocab.setdefault("", len(vocab))
+    words = list(vocab)  # insertion order is id order
+    used = np.zeros(len(words), dtype=bool)
+    for part in parts:
+        used[part] = True
+    used[vocab[""]] = True  # kept for empty passages, as BM25Index.build does
+    if not used.all():
+        remap = (np.cumsum(used) - 1).astype(np.int32)
+        parts = [remap[p] for p in parts]
+        words = [w for w, keep in zip(words, used) if keep]
+    return parts, words
+
+
+def _save_token_ids(folder: Path, parts: list[np.ndarray], words: list[str]) -> None:
+    """Tokens never contain whitespace (the tokenizer splits on it): one word per line is faithful."""
+    offsets = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum([p.size for p in parts], out=offsets[1:])
+    np.save(folder / "token_ids.npy", np.concatenate(parts) if parts else np.zeros(0, np.int32))
+    np.save(folder / "token_offsets.npy", offsets)
+    (folder / "token_vocab.txt").write_text("\n".join(words), encoding="utf-8")
 
 
 def _embed_with_reuse(
@@ -214,17 +250,17 @@ def write_index(
         dense = _dense_index(vectors)
         faiss.write_index(dense, str(tmp / "dense.faiss"))
         fingerprint = tokens_fingerprint()
-        tokens = _tokens_with_reuse(texts, keys, previous, fingerprint)
-        BM25Index.build(tokens).save(tmp / "bm25")
-        (tmp / "tokens.txt").write_text("\n".join(" ".join(t) for t in tokens), encoding="utf-8")
+        token_ids, words = _token_ids_with_reuse(texts, keys, previous, fingerprint)
+        BM25Index.from_ids(token_ids, {w: i for i, w in enumerate(words)}).save(tmp / "bm25")
+        _save_token_ids(tmp, token_ids, words)
+        # vars(), not dataclasses.asdict: no deep copy (asdict was ~0.5 s of a 12k-passage add).
         with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as out:
             for chunk in chunks:
-                out.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+                out.write(json.dumps(vars(chunk), ensure_ascii=False) + "\n")
         (tmp / "docs.json").write_text(
             json.dumps(
-                {d: {"meta": m.to_dict(), "content_hash": doc_hashes.get(d, "")} for d, m in docs.items()},
-                ensure_ascii=False,
-                indent=1,
+                {d: {"meta": vars(m), "content_hash": doc_hashes.get(d, "")} for d, m in docs.items()},
+                ensure_ascii=False,  # no indent: only the C encoder is fast (indent made 12k docs 0.4 s)
             ),
             encoding="utf-8",
         )
@@ -285,6 +321,16 @@ def read_manifest(index_dir: Path) -> dict[str, Any]:
         ) from exc
 
 
+_META_FIELDS = frozenset(DocMeta.__dataclass_fields__)
+
+
+def _doc_meta(raw: dict[str, Any]) -> DocMeta:
+    """DocMeta.from_dict, with a fast path for what write_index wrote (12k documents: 0.3 s → 0.03 s)."""
+    if raw.keys() <= _META_FIELDS and isinstance(raw.get("extra", {}), dict):
+        return DocMeta(**{**raw, "extra": dict(raw.get("extra") or {})})
+    return DocMeta.from_dict(raw)
+
+
 def load_index(index_dir: Path) -> Index:
     """Load the current build, or raise IndexProblem with the command that fixes it."""
     manifest = read_manifest(index_dir)
@@ -306,7 +352,7 @@ def load_index(index_dir: Path) -> Index:
         with open(build / "chunks.jsonl", encoding="utf-8") as lines:
             chunks = [Chunk(**json.loads(line)) for line in lines]
         raw_docs = json.loads((build / "docs.json").read_text(encoding="utf-8"))
-        docs = {d: DocMeta.from_dict(v["meta"]) for d, v in raw_docs.items()}
+        docs = {d: _doc_meta(v["meta"]) for d, v in raw_docs.items()}
         dense = faiss.read_index(str(build / "dense.faiss"))
         bm25 = BM25Index.load(build / "bm25")
     except Exception as exc:  # any unreadable part means the same thing to the user

@@ -85,6 +85,12 @@ def summary(values: list[float], errors: int = 0) -> dict[str, float | int]:
     }
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _drain(proc: subprocess.Popen) -> None:
     for line in proc.stdout or ():
         if "Traceback" in line or "ERROR" in line:
@@ -218,8 +224,11 @@ def main(argv: list[str] | None = None) -> int:
                     first, total = chat_once(client, question)
                     firsts.append(first)
                     streams.append(total)
+            cpu0 = cpu_seconds(server.pid)
             ask_totals, _, ask_errors = concurrent(url, args.sessions, "ask")
+            cpu1 = cpu_seconds(server.pid)
             chat_totals, chat_firsts, chat_errors = concurrent(url, args.sessions, "chat")
+            cpu2 = cpu_seconds(server.pid)
         finally:
             server.terminate()
             try:
@@ -235,6 +244,12 @@ def main(argv: list[str] | None = None) -> int:
         f"concurrent_{args.sessions}_ask_api": summary(ask_totals, ask_errors),
         f"concurrent_{args.sessions}_chat_stream_complete": summary(chat_totals, chat_errors),
         f"concurrent_{args.sessions}_chat_first_text": summary(chat_firsts, chat_errors),
+        # The clients share the cores with the server here; this is the server's own share
+        # (including each session connecting and one warm-up request).
+        "server_cpu_ms_per_session": {
+            "ask_api": round((cpu1 - cpu0) * 1000 / args.sessions, 1),
+            "chat_stream": round((cpu2 - cpu1) * 1000 / args.sessions, 1),
+        },
     }
     if not args.json:
         print(f"{'measure':44} {'n':>3} {'err':>4} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
@@ -244,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"{name:44} {row['n']:>3} {row['errors']:>4} {row['p50_ms']:>8} {row['p95_ms']:>8} "
                     f"{row['max_ms']:>8}"
                 )
+        print("server CPU per session (ms):", report["server_cpu_ms_per_session"])
     print(json.dumps(report, ensure_ascii=False))
     ok = (
         report["first_streamed_text_sequential"]["p95_ms"] <= 300

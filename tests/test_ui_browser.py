@@ -53,8 +53,12 @@ class Page:
         self.url = url
         self.external: list[str] = []
         self.context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+        self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url.rstrip("/"))
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
+        self.js_errors: list[str] = []
+        self.page.on("pageerror", lambda exc: self.js_errors.append(str(exc)))
+        self.page.on("console", self._console)
         self.page.goto(url)
         self.page.locator("#q textarea").wait_for(timeout=TIMEOUT)
 
@@ -65,6 +69,10 @@ class Page:
         else:
             self.external.append(route.request.url)
             route.abort()
+
+    def _console(self, message) -> None:
+        if message.type == "error" and "custom JS" in message.text:
+            self.js_errors.append(message.text)
 
     def ask(self, question: str) -> None:
         box = self.page.locator("#q textarea")
@@ -132,6 +140,13 @@ def test_question_streams_the_answer_and_shows_its_cited_passage(open_page, app)
     target = p.page.locator("#gy-cite-1-1")
     expect(target).to_be_attached()
     assert len(p.context.pages) == 1
+    # The copy button copies what the reader sees, not escaped Markdown.
+    p.page.locator("#chat .bot-row + .message-buttons button[aria-label='Copy message']").first.click()
+    p.page.wait_for_timeout(300)
+    copied = p.page.evaluate("navigator.clipboard.readText()")
+    assert "高技能人才总量达270.5万人" in copied and "[1] 《湖北省2020年" in copied
+    assert "\\" not in copied and "<a id" not in copied and "<mark>" not in copied
+    assert p.js_errors == []  # our page script loaded
     # No request left the machine: no fonts, no CDN, no telemetry.
     assert p.external == []
 
@@ -218,7 +233,8 @@ def test_375px_wide_phone(open_page, app) -> None:
     p = open_page(width=375, height=812)
     p.ask(HUBEI)
     p.wait_answer(1)
-    p.page.wait_for_timeout(300)
+    expect(p.page.locator("#chat mark").first).to_be_visible()
+    p.page.wait_for_timeout(800)  # let the passage finish sliding open
     assert p.page.evaluate("document.documentElement.scrollWidth") <= 375
     box = p.page.locator("#q textarea").bounding_box()
     assert box and box["y"] + box["height"] <= 812 and box["x"] >= 0  # input on screen, no scrolling
@@ -292,17 +308,20 @@ def test_a_full_queue_shows_a_friendly_busy_message(
     from app import ui
 
     monkeypatch.setattr(ui, "QUEUE_MAX_SIZE", 2)
-    monkeypatch.setattr(ui, "STREAM_DELAY_S", 0.5)  # slow streams keep the queue full
+    monkeypatch.setattr(ui, "STREAM_DELAY_S", 0.25)  # slow streams keep the queue full
     monkeypatch.setattr(ui, "chat_streams", lambda: 1)
     monkeypatch.setenv("GONGYOU_CONCURRENCY", "1")
     with running_app(shipped_index, tmp_path) as (url, _):
         p = open_page(url, width=375, height=812)
-        for _ in range(3):  # one streams, two wait: the queue is full
-            Client(url, verbose=False, analytics_enabled=False).submit(
-                HUBEI, "zh-Hans", False, False, api_name="/chat"
-            )
+        clients = [Client(url, verbose=False, analytics_enabled=False) for _ in range(3)]
+        jobs = [c.submit(HUBEI, "zh-Hans", False, False, api_name="/chat") for c in clients]
+        deadline = time.time() + 10  # one streams, two wait: the queue is full
+        while time.time() < deadline and any(j.status().code.name == "STARTING" for j in jobs):
+            time.sleep(0.05)
         p.ask("技能人才的待遇怎么提高？")
         toast = p.page.locator("[data-testid='toast-body']").first
         expect(toast).to_contain_text("现在使用的人比较多", timeout=TIMEOUT)
         expect(toast).to_contain_text("12351")
         expect(toast).not_to_contain_text("currently busy")
+        for job in jobs:
+            job.cancel()
