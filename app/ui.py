@@ -461,9 +461,9 @@ def pick_language(accept_language: str | None) -> str:
 
 def safe_upload_name(name: str) -> str | None:
     """The bare file name of an upload, or None when it must be refused (hidden, empty, traversal)."""
-    base = Path(name.replace("\\", "/")).name
-    if not base or base.startswith(".") or base in {"..", "."}:
-        return None
+    base = Path(name.replace("\\", "/")).name.strip()
+    if not base or base.startswith(".") or any(ord(ch) < 32 for ch in base):
+        return None  # hidden, empty or all spaces, or a control character (NUL breaks copying)
     return base
 
 

@@ -263,6 +263,8 @@ def test_upload_names_are_sanitised() -> None:
     assert ui.safe_upload_name(".bashrc") is None
     assert ui.safe_upload_name("..") is None
     assert ui.safe_upload_name("政策.pdf") == "政策.pdf"
+    assert ui.safe_upload_name("x\x00.txt") is None
+    assert ui.safe_upload_name("   ") is None
 
 
 def test_auth_file(tmp_path: Path) -> None:

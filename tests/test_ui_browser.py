@@ -308,15 +308,15 @@ def test_a_full_queue_shows_a_friendly_busy_message(
     from app import ui
 
     monkeypatch.setattr(ui, "QUEUE_MAX_SIZE", 2)
-    monkeypatch.setattr(ui, "STREAM_DELAY_S", 0.25)  # slow streams keep the queue full
+    monkeypatch.setattr(ui, "STREAM_DELAY_S", 0.5)  # slow streams keep the queue full
     monkeypatch.setattr(ui, "chat_streams", lambda: 1)
     monkeypatch.setenv("GONGYOU_CONCURRENCY", "1")
     with running_app(shipped_index, tmp_path) as (url, _):
         p = open_page(url, width=375, height=812)
-        clients = [Client(url, verbose=False, analytics_enabled=False) for _ in range(3)]
+        clients = [Client(url, verbose=False, analytics_enabled=False) for _ in range(5)]
         jobs = [c.submit(HUBEI, "zh-Hans", False, False, api_name="/chat") for c in clients]
-        deadline = time.time() + 10  # one streams, two wait: the queue is full
-        while time.time() < deadline and any(j.status().code.name == "STARTING" for j in jobs):
+        deadline = time.time() + 10  # one streams, two wait, the rest are turned away: the queue is full
+        while time.time() < deadline and not any(j.done() for j in jobs):
             time.sleep(0.05)
         p.ask("技能人才的待遇怎么提高？")
         toast = p.page.locator("[data-testid='toast-body']").first
