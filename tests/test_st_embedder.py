@@ -48,6 +48,9 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
         vocab_size=fast.vocab_size, hidden_size=64, num_hidden_layers=2, num_attention_heads=2,
         intermediate_size=128, max_position_embeddings=512,
     )  # fmt: skip
+    import torch
+
+    torch.manual_seed(0)  # an untrained model: its (random) dense ranking must be the same every run
     BertModel(config).save_pretrained(raw)
     word = models.Transformer(str(raw), max_seq_length=256)
     pooling = models.Pooling(config.hidden_size, pooling_mode="mean")
