@@ -23,8 +23,16 @@ import numpy as np
 
 from app.chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_documents
 from app.clean import clean_document
-from app.embed import OFFLINE_NAME, Embedder, EmbedderUnavailable, HashingEmbedder, load_embedder
-from app.index import Index, IndexProblem, current_build, load_index, rebuild_hint, write_index
+from app.embed import Embedder, load_embedder
+from app.index import (
+    Index,
+    IndexProblem,
+    current_build,
+    index_embedder,
+    load_index,
+    rebuild_hint,
+    write_index,
+)
 from app.loaders import MAX_FILE_BYTES, LoadReport, load_corpus
 from app.models import Chunk, DocMeta, Document
 
@@ -118,20 +126,6 @@ class _ReuseOnly:
         raise RuntimeError("no passage should need embedding when documents are only removed")
 
     embed_queries = embed_passages
-
-
-def _index_embedder(index: Index, index_dir: Path) -> Embedder:
-    """The embedder that built the index (never a fallback: mixed vectors would be meaningless)."""
-    name, dim = index.embedder_name, int(index.manifest["embedder"]["dim"])
-    if name == OFFLINE_NAME:
-        return HashingEmbedder(dim)
-    try:
-        return load_embedder(name, fallback=False)
-    except EmbedderUnavailable as exc:
-        raise IndexProblem(
-            f"The index at {index_dir} was built with {name}, which cannot be loaded here: {exc} "
-            f"Or rebuild everything with the offline embedder: {rebuild_hint(index_dir, 'offline')}"
-        ) from exc
 
 
 def _chunk_settings(index: Index) -> dict[str, int]:
@@ -314,7 +308,7 @@ def add(
             metas[doc.doc_id] = doc.meta
             hashes[doc.doc_id] = doc.content_hash
         _stamp(metas, hashes, index)
-        embedder = _index_embedder(index, index_dir)
+        embedder = index_embedder(index, index_dir)
         manifest = _rewrite(index, index_dir, chunks, metas, hashes, embedder, progress)
     return BuildResult(manifest, report, time.perf_counter() - started, added=added, replaced=replaced)
 

@@ -385,3 +385,19 @@ def check_embedder(index: Index, index_dir: Path, requested: str | None) -> None
 
 def chunk_rows(chunks: Sequence[Chunk]) -> dict[str, int]:
     return {c.chunk_id: i for i, c in enumerate(chunks)}
+
+
+def index_embedder(index: Index, index_dir: Path) -> Embedder:
+    """The embedder that built the index (never a fallback: mixed vectors would be meaningless)."""
+    from app.embed import OFFLINE_NAME, EmbedderUnavailable, HashingEmbedder, load_embedder
+
+    name, dim = index.embedder_name, int(index.manifest["embedder"]["dim"])
+    if name == OFFLINE_NAME:
+        return HashingEmbedder(dim)
+    try:
+        return load_embedder(name, fallback=False)
+    except EmbedderUnavailable as exc:
+        raise IndexProblem(
+            f"The index at {index_dir} was built with {name}, which cannot be loaded here: {exc} "
+            f"Or rebuild with the offline embedder: {rebuild_hint(index_dir, 'offline')}"
+        ) from exc

@@ -13,8 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.answer import compose_answer
-from app.embed import OFFLINE_NAME, Embedder, EmbedderUnavailable, HashingEmbedder, load_embedder
-from app.index import Index, IndexProblem, check_embedder, current_build, load_index, rebuild_hint
+from app.embed import OFFLINE_NAME
+from app.index import (
+    check_embedder,
+    current_build,
+    index_embedder,
+    load_index,
+)
 from app.models import Answer, Hit
 from app.question import clean_question, language_of, standalone_question
 from app.retrieve import Retriever
@@ -39,25 +44,12 @@ class AskResult:
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
-def _embedder_for(index: Index, index_dir: Path) -> Embedder:
-    name = index.embedder_name
-    if name == OFFLINE_NAME:
-        return HashingEmbedder(index.manifest["embedder"]["dim"])
-    try:
-        return load_embedder(name, fallback=False)
-    except EmbedderUnavailable as exc:
-        raise IndexProblem(
-            f"The index at {index_dir} was built with {name}, which cannot be loaded here: {exc} "
-            f"Or rebuild with the offline embedder: {rebuild_hint(index_dir, 'offline')}"
-        ) from exc
-
-
 class Pipeline:
     def __init__(self, index_dir: Path, embed_model: str | None = None) -> None:
         self.index_dir = Path(index_dir)
         self.index = load_index(self.index_dir)
         check_embedder(self.index, self.index_dir, embed_model)
-        self.embedder = _embedder_for(self.index, self.index_dir)
+        self.embedder = index_embedder(self.index, self.index_dir)
         self.retriever = Retriever(self.index, self.embedder)
         self._corpus_form: str | None = None
 
