@@ -78,7 +78,6 @@ ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
                 r"|小时|岁|周|个月)")),
 ]  # fmt: skip
 _LIST_QUESTION = re.compile(r"哪些|哪几|有什么|有何|包括|措施|which|what measures|what are")
-_PROCEDURE_QUESTION = re.compile(r"怎么|怎样|如何|程序|流程|途径|渠道|how (?:do|can|to|does|will|is|are)")
 
 
 # Words that shape a question but are no evidence of an answer ("有没有帮我们...的办法").

@@ -11,7 +11,6 @@ Writers of one index folder take turns (an advisory lock file), so an upload in 
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -363,7 +362,3 @@ def document_rows(index: Index) -> list[dict]:
         }
         for doc_id, meta in sorted(index.docs.items())
     ]
-
-
-def print_warning(message: str) -> None:
-    print(f"warning: {message}", file=sys.stderr)

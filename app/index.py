@@ -20,7 +20,7 @@ import shutil
 import sys
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -381,10 +381,6 @@ def check_embedder(index: Index, index_dir: Path, requested: str | None) -> None
         f"asked for. Queries must use the embedder that built the index. Either drop --embed-model "
         f"(and GONGYOU_EMBED_MODEL), or rebuild: {rebuild_hint(index_dir, requested)}"
     )
-
-
-def chunk_rows(chunks: Sequence[Chunk]) -> dict[str, int]:
-    return {c.chunk_id: i for i, c in enumerate(chunks)}
 
 
 def index_embedder(index: Index, index_dir: Path) -> Embedder:

@@ -10,7 +10,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_FULLWIDTH_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FULLWIDTH_ALNUM = {
     code: code - 0xFEE0
     for code in range(0xFF01, 0xFF5F)

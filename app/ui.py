@@ -42,7 +42,7 @@ from app.models import Hit
 from app.pipeline import AskResult, SearchResult, get_pipeline
 from app.present import ask_json, citation_label, search_json
 from app.question import MAX_QUESTION_CHARS, QuestionError
-from app.textnorm import to_simplified, to_traditional
+from app.textnorm import to_script, to_traditional
 
 log = logging.getLogger("gongyou.ui")
 
@@ -230,11 +230,7 @@ def escape_md(text: str) -> str:
 
 def in_script(text: str, lang: str) -> str:
     """The answer in the script the UI shows (English UI: as the pipeline wrote it)."""
-    if lang == "zh-Hant":
-        return to_traditional(text)
-    if lang == "zh-Hans":
-        return to_simplified(text)
-    return text
+    return to_script(text, {"zh-Hant": "traditional", "zh-Hans": "simplified"}.get(lang, ""))
 
 
 def label_language(lang: str) -> str:
