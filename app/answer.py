@@ -27,6 +27,7 @@ from app.textnorm import match_form, to_script
 COVERAGE_MIN = 0.3  # calibrated on eval/questions.jsonl: see README (refusal vs false refusal)
 UNKNOWN_WEIGHT = 2.5
 FIGURE_CLAUSE_MIN = 0.25
+LEAD_IN_CHARS = 6
 RANK_PRIOR = 0.15  # how much a passage's retrieval rank counts when picking sentences
 MAX_SENTENCES = 3
 MAX_SENTENCE_CHARS = 140
@@ -55,13 +56,21 @@ EN_LEAD = "The documents say (quoted in Chinese): "
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 _CLAUSE = re.compile(r"[^，,：:]+[，,：:]?")
 
-# What a question asks for, and what a sentence must contain to answer it.
+# What a question asks for, and what a sentence must contain to answer it. The first match wins.
 _NUMBER = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)"
+_MONEY = rf"{_NUMBER}\s*(?:万|亿)?\s*(?:美|欧|日|港|英|韩|澳)?元|{_NUMBER}\s*(?:万|亿)?\s*(?:英镑|卢布)"
+_UNITS = (
+    r"名|人次|人|个|家|项|届|所|批|枚|金|银|铜|类|种|条|元|倍|%|‰|次|小时|岁|周|个月"
+    r"|座|辆|台|架|部|席|位|只|套|件|吨|斤|公斤|户|篇|本|株|头"
+)
+# A figure with a unit or a scale: "1600万人次", "30.8万", "2.6%" (no bare years or dates).
+_FIGURE = rf"(?:{_MONEY}|{_NUMBER}\s*(?:万|亿)?\s*(?:{_UNITS})|\d+(?:\.\d+)?\s*(?:万|亿))"
 ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("money", re.compile(r"多少钱|多少元|几元|多少块|how much"
                          r"|(?:津贴|补贴|补助|薪水|费用|缴费)(?:标准)?(?:是|有|为)?多少(?![人名个项场次家])"
-                         r"|多少[\u4e00-\u9fff]{0,3}(?:津贴|补贴|补助)(?!性)"),
-     re.compile(rf"{_NUMBER}\s*(?:万|亿)?元")),
+                         r"|多少[\u4e00-\u9fff]{0,3}(?:津贴|补贴|补助)(?!性)"
+                         r"|(?:营收|收入|利润|营业额|销售额|成交额|投资|市值|融资|估值)(?:额)?(?:是|为|有|达|共)?多少"),
+     re.compile(_MONEY)),
     ("date", re.compile(r"哪一天|哪天|几月几[日号]|什么日子|what date|which day"),
      re.compile(r"\d{1,2}月\d{1,2}[日号]|[一二三四五六七八九十]+月[一二三四五六七八九十]+日")),
     ("place", re.compile(r"哪个城市|哪座城市|在哪里|在哪儿|哪个地方|地点|举办地|哪个国家举办"
@@ -69,13 +78,21 @@ ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
      re.compile(r"在[\u4e00-\u9fff]{2,6}(?:举办|举行|召开)|[\u4e00-\u9fff]{1,8}(?:市|省|县|区|镇|乡|村|州|岛)")),
     ("days", re.compile(r"几天|多少天|多长时间|多久|how many days|how long"),
      re.compile(rf"{_NUMBER}\s*(?:个)?(?:天|日|周|月|年)")),
-    ("share", re.compile(r"百分之|比例|占比|比重|percentage|proportion|share"),
-     re.compile(rf"{_NUMBER}\s*%|百分之|{_NUMBER}成")),
+    ("length", re.compile(r"多(?:长|高|宽|深|远|重)(?![\u4e00-\u9fff])"
+                          r"|(?:长度|高度|面积|距离|里程|海拔)(?:是|为|有)?(?:多少|几|[？?]?\s*$)"),
+     re.compile(rf"{_NUMBER}\s*(?:万|亿)?\s*(?:米|公里|千米|公顷|亩|平方|吨|公斤|千克|英尺|英里|km)")),
+    ("share", re.compile(r"百分之|比例|占比|比重"
+                         r"|(?:率|增速|增幅|涨幅|降幅)(?:是|为|有|达到|达)?(?:多少|几|[？?]?\s*$)"
+                         r"|percentage|proportion|share|\brate\b"),
+     re.compile(rf"{_NUMBER}\s*[%‰]|百分之|{_NUMBER}成|{_NUMBER}个百分点")),
     ("year", re.compile(r"哪一年|哪年|什么时候|何时|哪一天|[^\d]的?时间(?:是|为)?$|的时间|when|which year"),
      re.compile(r"\d{4}\s*年|\d{1,2}月\d{1,2}日")),
     ("count", re.compile(r"多少|几个|几名|几家|几项|几届|几位|how many|number of"),
-     re.compile(rf"{_NUMBER}\s*(?:万|亿)?\s*(?:名|人次|人|个|家|项|届|所|批|枚|金|银|铜|类|种|条|元|倍|%|次"
-                r"|小时|岁|周|个月)")),
+     re.compile(rf"{_NUMBER}\s*(?:万|亿)?\s*(?:{_UNITS})|{_MONEY}")),
+    # A question that is just a noun phrase ("2022年高考报名人数") asks for the figure it names.
+    ("figure", re.compile(r"(?:量|人数|数量|票房|营收|收入|产量|销量|总额|金额|规模|席位|议席|总值|GDP|gdp"
+                          r"|价格|股价|利润)[？?]?\s*$"),
+     re.compile(_FIGURE)),
 ]  # fmt: skip
 _LIST_QUESTION = re.compile(r"哪些|哪几|有什么|有何|包括|措施|which|what measures|what are")
 
@@ -84,10 +101,12 @@ _LIST_QUESTION = re.compile(r"哪些|哪几|有什么|有何|包括|措施|which
 QUESTION_FILLER = frozenset(
     """几天 多久 多长 几年 几个月 办法 政策 帮 帮助 帮忙 有关 相关 问题 情况 方面 知道 想 想问 了解
     具体 规定 内容 现在 目前 会 要 需要 一般 主要 哪儿 地方 告诉 说 讲 提到 文件 文中 文章 里面 方案
-    意见 国家 政府 今年 我国 有人 是不是 算 tell say said document documents according""".split()
+    意见 国家 政府 今年 我国 有人 是不是 算 时候 数量 数目
+    tell say said document documents according""".split()
 )
 
 
+YEAR_WEIGHT = 1.5  # about the IDF of a common word: years are frequent in dated documents
 SYNONYM_CREDIT = 0.6  # a glossary synonym is weaker evidence than the question's own word
 
 
@@ -124,6 +143,11 @@ def key_terms(
             continue
         seen.add(word)
         alternatives = (word, *LAY_TO_POLICY.get(word, ()))
+        if re.fullmatch(r"(?:19|20)\d{2}", word):
+            # A year is a term like any other ("2022春运"), not an English word we cannot map.
+            unknown = occurs is not None and not occurs(word)
+            groups.append(_TermGroup(word, (word,), UNKNOWN_WEIGHT if unknown else YEAR_WEIGHT, unknown))
+            continue
         if word in english:
             translated = ENGLISH_TO_CHINESE.get(word)
             if translated == ():
@@ -185,25 +209,31 @@ def _contradicted_years(sentence: str, question: str, states: re.Pattern[str] | 
     for i, clause in enumerate(clauses):
         if states.search(match_form(clause)):
             window = "".join(clauses[max(0, i - 1) : i + 1])
-            years = set(re.findall(r"(?:19|20)\d{2}(?=\s*年)", window))
+            # "比2021年下降0.75个千分点" compares with another year; it does not date the figure.
+            years = set(re.findall(r"(?<![比较])(?:19|20)\d{2}(?=\s*年)", window))
             if years and not years & asked:
                 return sorted(asked)
     return []
 
 
 def _figure_relevance(sentence: str, groups: list[_TermGroup], states: re.Pattern[str]) -> float:
-    """Coverage of the clause that states the figure (with the clause before it): 2.5亿元 next to
+    """Coverage of the clause that states the figure (with its neighbours): 2.5亿元 next to
     送温暖资金 does not answer a question about 医疗互助 fees, though both are in one sentence."""
     clauses = [match_form(c) for c in _CLAUSE.findall(sentence)]
     best = 0.0
     for i, clause in enumerate(clauses):
         if states.search(clause):
-            best = max(best, coverage(groups, "".join(clauses[max(0, i - 1) : i + 1])))
+            # A clause that is little more than the figure ("当地时间9月8日，") leads into its subject.
+            lead_in = len(re.findall(r"[\u4e00-\u9fff]", states.sub("", clause))) <= LEAD_IN_CHARS
+            window = clauses[max(0, i - 1) : i + (2 if lead_in else 1)]
+            best = max(best, coverage(groups, "".join(window)))
     return best
 
 
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.findall(text) if len(s.strip()) >= 4]
+    """The statements of a text: a question ("今年春运什么时候开始？") answers nothing."""
+    found = (s.strip() for s in _SENTENCE.findall(text))
+    return [s for s in found if len(s) >= 4 and not re.search(r"[？?]$|吗$", s)]
 
 
 def _trim(sentence: str, groups: list[_TermGroup], states: re.Pattern[str] | None) -> str:
@@ -302,15 +332,20 @@ def compose_answer(
             question, language, f"the {wanted[0] if wanted else ''} stated is about something else"
         )
     best_hit = hits[best.hit_index]
-    # A year in the question must be the answer's: in the sentence, its section, or the document's date.
+    # A year in the question must be the answer's: in its passage, section, or the document's date.
     best_context = match_form(
-        best.sentence
+        best_hit.chunk.text
         + best_hit.meta.title
         + best_hit.chunk.heading
         + (best_hit.meta.date or "")
         + str(best_hit.meta.extra.get("published") or "")
     )
-    missing_years = [y for y in re.findall(r"(?:19|20)\d{2}", question) if y not in best_context]
+    asked_years = re.findall(r"(?:19|20)\d{2}", question)
+    missing_years = [y for y in asked_years if y not in best_context]
+    # A sentence dated to other years only ("2022年粮食产量..." for 2021) is about another year.
+    sentence_years = set(re.findall(r"(?<![比较])(?:19|20)\d{2}(?=\s*年)", best.sentence))
+    if sentence_years and not sentence_years & set(asked_years):
+        missing_years = asked_years
     if missing_years:
         return _refusal(question, language, f"the answer does not concern {', '.join(missing_years)}")
 
