@@ -46,6 +46,14 @@ def _jieba():
     return jieba
 
 
+def pos_tags(text: str) -> list[tuple[str, str]]:
+    """jieba's (word, part-of-speech) pairs: "n" nouns, "v" verbs, "nr" people, "ns" places..."""
+    _jieba()
+    import jieba.posseg
+
+    return [(pair.word, pair.flag) for pair in jieba.posseg.lcut(text)]
+
+
 def _words_of(norm: str) -> list[str]:
     words = (w.strip() for w in _jieba().lcut(norm))
     return [w for w in words if w and w not in STOPWORDS and _TOKEN_CHARS.search(w)]

@@ -1,0 +1,301 @@
+"""Whether a passage's sentence answers a question: the evidence tests behind every refusal.
+
+- key terms: the question's content words with their glossary synonyms, weighted by rarity
+  (IDF); `coverage` is the weighted share of them a text holds;
+- answer type: a question asking for an amount, a date, a length, a share, a name... needs a
+  sentence that states one, in the clause that is about the question;
+- identity: the year, the identifiers (1500米, U14) and, for "X的Y是谁", the role Y that the
+  question names must be the answer's.
+
+`objection()` runs the tests on the sentence the answerer picked and says why it does not
+answer, or None. The thresholds are calibrated on the development set and the benchmarks'
+training splits (see eval/README.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from app.glossary import ENGLISH_TO_CHINESE, LAY_TO_POLICY, domain_words
+from app.lexical import STOPWORDS, BM25Index, content_words, pos_tags, tokenize
+from app.models import Hit
+from app.textnorm import match_form, to_script
+
+COVERAGE_MIN = 0.3  # calibrated on eval/questions.jsonl: see README (refusal vs false refusal)
+UNKNOWN_WEIGHT = 2.5
+FIGURE_CLAUSE_MIN = 0.25
+LEAD_IN_CHARS = 6
+
+CLAUSE = re.compile(r"[^，,：:]+[，,：:]?")
+_YEAR = r"(?:19|20)\d{2}"
+# "比2021年下降0.75个千分点" compares with another year; it does not date the figure.
+_DATING_YEAR = re.compile(rf"(?<![比较]){_YEAR}(?=\s*年)")
+
+# What a question asks for, and what a sentence must contain to answer it. The first match wins.
+_NUMBER = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)"
+_MONEY = rf"{_NUMBER}\s*(?:万|亿)?\s*(?:美|欧|日|港|英|韩|澳)?元|{_NUMBER}\s*(?:万|亿)?\s*(?:英镑|卢布)"
+_UNITS = (
+    r"名|人次|人|个|家|项|届|所|批|枚|金|银|铜|类|种|条|元|倍|%|‰|次|小时|岁|周|个月"
+    r"|座|辆|台|架|部|席|位|只|套|件|吨|斤|公斤|户|篇|本|株|头"
+)
+# A figure with a unit or a scale: "1600万人次", "30.8万", "2.6%" (no bare years or dates).
+_FIGURE = rf"(?:{_MONEY}|{_NUMBER}\s*(?:万|亿)?\s*(?:{_UNITS})|\d+(?:\.\d+)?\s*(?:万|亿))"
+ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
+    ("money", re.compile(r"多少钱|多少元|几元|多少块|how much"
+                         r"|(?:津贴|补贴|补助|薪水|费用|缴费)(?:标准)?(?:是|有|为)?多少(?![人名个项场次家])"
+                         r"|多少[\u4e00-\u9fff]{0,3}(?:津贴|补贴|补助)(?!性)"
+                         r"|(?:营收|收入|利润|营业额|销售额|成交额|投资|市值|融资|估值)(?:额)?(?:是|为|有|达|共)?多少"),
+     re.compile(_MONEY)),
+    ("date", re.compile(r"哪一天|哪天|几月几[日号]|什么日子|what date|which day"),
+     re.compile(r"\d{1,2}月\d{1,2}[日号]|[一二三四五六七八九十]+月[一二三四五六七八九十]+日")),
+    ("place", re.compile(r"哪个城市|哪座城市|在哪里|在哪儿|哪个地方|地点|举办地|哪个国家举办"
+                         r"|which city|where"),
+     re.compile(r"在[\u4e00-\u9fff]{2,6}(?:举办|举行|召开)|[\u4e00-\u9fff]{1,8}(?:市|省|县|区|镇|乡|村|州|岛)")),
+    ("days", re.compile(r"几天|多少天|多长时间|多久|how many days|how long"),
+     re.compile(rf"{_NUMBER}\s*(?:个)?(?:天|日|周|月|年)")),
+    ("length", re.compile(r"多(?:长|高|宽|深|远|重)(?![\u4e00-\u9fff])"
+                          r"|(?:长度|高度|面积|距离|里程|海拔)(?:是|为|有)?(?:多少|几|[？?]?\s*$)"),
+     re.compile(rf"{_NUMBER}\s*(?:万|亿)?\s*(?:米|公里|千米|公顷|亩|平方|吨|公斤|千克|英尺|英里|km)")),
+    ("share", re.compile(r"百分之|比例|占比|比重"
+                         r"|(?:率|增速|增幅|涨幅|降幅)(?:是|为|有|达到|达)?(?:多少|几|[？?]?\s*$)"
+                         r"|percentage|proportion|share|\brate\b"),
+     re.compile(rf"{_NUMBER}\s*[%‰]|百分之|{_NUMBER}成|{_NUMBER}个百分点")),
+    ("year", re.compile(r"哪一年|哪年|什么时候|何时|哪一天|[^\d]的?时间(?:是|为)?$|的时间|when|which year"),
+     re.compile(r"\d{4}\s*年|\d{1,2}月\d{1,2}日")),
+    ("count", re.compile(r"多少|几个|几名|几家|几项|几届|几位|how many|number of"),
+     re.compile(rf"{_NUMBER}\s*(?:万|亿)?\s*(?:{_UNITS})|{_MONEY}")),
+    # A question that is just a noun phrase ("2022年高考报名人数") asks for the figure it names.
+    ("figure", re.compile(r"(?:量|人数|数量|票房|营收|收入|产量|销量|总额|金额|规模|席位|议席|总值|GDP|gdp"
+                          r"|价格|股价|利润)[？?]?\s*$"),
+     re.compile(_FIGURE)),
+]  # fmt: skip
+
+
+# Words that shape a question but are no evidence of an answer ("有没有帮我们...的办法").
+QUESTION_FILLER = frozenset(
+    """几天 多久 多长 几年 几个月 办法 政策 帮 帮助 帮忙 有关 相关 问题 情况 方面 知道 想 想问 了解
+    具体 规定 内容 现在 目前 会 要 需要 一般 主要 哪儿 地方 告诉 说 讲 提到 文件 文中 文章 里面 方案
+    意见 国家 政府 今年 我国 有人 是不是 算 时候 数量 数目
+    tell say said document documents according""".split()
+)
+
+
+YEAR_WEIGHT = 1.5  # about the IDF of a common word: years are frequent in dated documents
+SYNONYM_CREDIT = 0.6  # a glossary synonym is weaker evidence than the question's own word
+
+
+@dataclass
+class TermGroup:
+    word: str
+    alternatives: tuple[str, ...]  # the word (first) and its synonyms, in the matching form
+    weight: float
+    unknown: bool = False  # neither the word nor a synonym occurs anywhere in the corpus
+
+    def credit(self, form: str) -> float:
+        if self.alternatives[0] in form:
+            return 1.0
+        return SYNONYM_CREDIT if any(a in form for a in self.alternatives[1:]) else 0.0
+
+
+def answer_type(question_form: str) -> tuple[str, re.Pattern[str]] | None:
+    for name, asks, states in ANSWER_TYPES:
+        if asks.search(question_form):
+            return name, states
+    return None
+
+
+_ASKED = re.compile(r"(?:是谁|谁是|有谁|叫什么)$")
+
+
+def asked_attribute(question: str) -> str | None:
+    """The role a who-question asks about: 导演 in "《重生之门》的导演是谁", 火炬手 in "谁是…火炬手".
+
+    A passage about the film that never names its director does not say who directed it.
+    "X的Y是什么" is left alone: legal questions ask "…的条件是什么" of articles that state the
+    conditions without the word.
+    """
+    text = re.sub(r"[\s？?。!！呢啊]+$", "", question)
+    if match := _ASKED.search(text):
+        text = text[: match.start()]
+    elif text.startswith("谁是"):
+        text = text[2:]
+    else:
+        return None
+    words = [
+        w
+        for w in content_words(text)
+        if w not in STOPWORDS and w not in QUESTION_FILLER and not re.fullmatch(r"[\d年月日]+", w)
+    ]
+    return match_form(words[-1]) if words else None
+
+
+def identifiers(question: str) -> list[str]:
+    """Numbers that name what is asked about: 1500米 (not 500米), U14, MU5735, 19号线, 第28届."""
+    found = re.findall(
+        r"(?<![A-Za-z\d])[A-Za-z]*\d+(?:\.\d+)?(?:[A-Za-z]+\d*|米|公里|号线|号|届|期|强|岁|级)?",
+        to_script(question, "simplified").lower(),
+    )
+    return [f for f in found if not re.fullmatch(_YEAR, f) and not f.isdigit()]
+
+
+def asks_who(question: str) -> bool:
+    """Whether the question asks for a name ("X是谁", "谁是X"), not a role ("由谁认定", "谁承担责任")."""
+    return bool(re.search(r"(?:是谁|有谁)[\s？?。呢]*$|^谁是", question.strip()))
+
+
+def names(sentence: str, question: str) -> list[str]:
+    """Proper names (people, places, organisations) in a sentence that the question does not hold."""
+    asked = match_form(question)
+    return [
+        word
+        for word, tag in pos_tags(match_form(sentence))
+        if (tag.startswith(("nr", "ns", "nt", "nz")) or "·" in word) and word not in asked
+    ]
+
+
+def key_terms(question: str, bm25: BM25Index, occurs: Callable[[str], bool] | None = None) -> list[TermGroup]:
+    """The question's content words with synonyms, weighted by how rare they are in the corpus."""
+    words = content_words(question)
+    groups: list[TermGroup] = []
+    english = re.findall(r"[a-z]+|\d{4}", question.lower())
+    seen: set[str] = set()
+    for word in words:
+        if word in seen or word in STOPWORDS or word in QUESTION_FILLER:
+            continue
+        seen.add(word)
+        alternatives = (word, *LAY_TO_POLICY.get(word, ()))
+        if re.fullmatch(_YEAR, word):
+            # A year is a term like any other ("2022春运"), not an English word we cannot map.
+            unknown = occurs is not None and not occurs(word)
+            groups.append(TermGroup(word, (word,), UNKNOWN_WEIGHT if unknown else YEAR_WEIGHT, unknown))
+            continue
+        if word in english:
+            translated = ENGLISH_TO_CHINESE.get(word)
+            if translated == ():
+                continue  # "how", "many": question words
+            if translated is None:
+                # An English word we cannot map: weak evidence that the question is off-topic.
+                if len(word) >= 4:
+                    groups.append(TermGroup(word, (word,), UNKNOWN_WEIGHT * 0.4, unknown=True))
+                continue
+            alternatives = tuple(match_form(t) for t in translated)
+        forms = [match_form(a) for a in alternatives]
+        weights = [bm25.idf(t) for a in alternatives for t in (match_form(a), *tokenize(a))]
+        unknown = not any(map(occurs, forms)) if occurs else max(weights) == 0
+        # A noun the corpus never uses (加班费, 试用期) is strong evidence against an answer;
+        # an everyday verb it never uses (上班, 打算) is weak evidence.
+        weight = UNKNOWN_WEIGHT * _unknown_factor(word) if unknown else max(weights)
+        groups.append(TermGroup(word, tuple(match_form(a) for a in alternatives), weight, unknown))
+    return groups
+
+
+_NOUN_POS = ("n", "j", "vn", "eng", "x")  # nouns, abbreviations (社保), verbal nouns, foreign words
+
+
+@lru_cache(maxsize=1)
+def labour_topics() -> frozenset[str]:
+    return frozenset(domain_words()) | frozenset(ENGLISH_TO_CHINESE)
+
+
+def _unknown_factor(word: str) -> float:
+    """How much a word the corpus never uses counts: nouns fully, verbs a little, the rest barely."""
+    if word.isascii():
+        return 1.0
+    if len(word) < 2:
+        return 0.1
+    tags = [tag for _, tag in pos_tags(word)]
+    if tags and tags[-1].startswith(_NOUN_POS):
+        return 1.0
+    return 0.3 if any(t.startswith("v") for t in tags) else 0.1
+
+
+def coverage(groups: list[TermGroup], form: str) -> float:
+    total = sum(g.weight for g in groups)
+    if total == 0:
+        return 0.0
+    return sum(g.weight * g.credit(form) for g in groups) / total
+
+
+def contradicted_years(sentence: str, question: str, states: re.Pattern[str] | None) -> list[str]:
+    """Years the question names that the figure's clause contradicts ("2020年吞吐量" for 2021)."""
+    asked = set(re.findall(_YEAR, question))
+    if not asked or states is None:
+        return []
+    clauses = CLAUSE.findall(sentence)
+    for i, clause in enumerate(clauses):
+        if states.search(match_form(clause)):
+            window = "".join(clauses[max(0, i - 1) : i + 1])
+            years = set(_DATING_YEAR.findall(window))
+            if years and not years & asked:
+                return sorted(asked)
+    return []
+
+
+def figure_relevance(sentence: str, groups: list[TermGroup], states: re.Pattern[str]) -> float:
+    """Coverage of the clause that states the figure (with its neighbours): 2.5亿元 next to
+    送温暖资金 does not answer a question about 医疗互助 fees, though both are in one sentence."""
+    clauses = [match_form(c) for c in CLAUSE.findall(sentence)]
+    best = 0.0
+    for i, clause in enumerate(clauses):
+        if states.search(clause):
+            # A clause that is little more than the figure ("当地时间9月8日，") leads into its subject.
+            lead_in = len(re.findall(r"[\u4e00-\u9fff]", states.sub("", clause))) <= LEAD_IN_CHARS
+            window = clauses[max(0, i - 1) : i + (2 if lead_in else 1)]
+            best = max(best, coverage(groups, "".join(window)))
+    return best
+
+
+def objection(question: str, sentence: str, hit: Hit, groups: list[TermGroup]) -> str | None:
+    """Why `sentence` (from `hit`) does not answer `question`, or None when it does."""
+    question_form = match_form(question) + " " + question.lower()
+    wanted = answer_type(question_form)
+    form = match_form(sentence)
+    chinese = len(re.findall(r"[\u4e00-\u9fff]", question)) > len(re.findall(r"[A-Za-z]", question))
+    attribute = asked_attribute(question) if wanted is None and chinese else None
+    if attribute and attribute not in form:
+        return f"the best sentence does not name the {attribute} asked about"
+    passage = match_form(hit.chunk.text)
+    missing_ids = [
+        i for i in identifiers(question) if not re.search(rf"(?<![\dA-Za-z]){re.escape(i)}", passage)
+    ]
+    if missing_ids:
+        return f"the answer is not about {', '.join(missing_ids)}"
+    if asks_who(question) and not names(sentence, question):
+        return "the best sentence names nobody"
+    if wanted is not None:
+        kind, states = wanted
+        if not states.search(form):
+            return f"no sentence states the {kind} asked for"
+        if contradicted_years(sentence, question, states):
+            return "the figure found is for another year"
+        if figure_relevance(sentence, groups, states) < FIGURE_CLAUSE_MIN:
+            return f"the {kind} stated is about something else"
+    missing_years = years_not_concerned(question, sentence, hit)
+    if missing_years:
+        return f"the answer does not concern {', '.join(missing_years)}"
+    return None
+
+
+def years_not_concerned(question: str, sentence: str, hit: Hit) -> list[str]:
+    """Years the question names that the answer is not about.
+
+    A year must be in the passage, its section, its title or the document's date; and a
+    sentence dated to other years only ("2022年粮食产量..." for 2021) is about another year.
+    """
+    asked = re.findall(_YEAR, question)
+    if not asked:
+        return []
+    dated = set(_DATING_YEAR.findall(sentence))
+    if dated and not dated & set(asked):
+        return asked
+    context = match_form(
+        hit.chunk.text
+        + hit.meta.title
+        + hit.chunk.heading
+        + (hit.meta.date or "")
+        + str(hit.meta.extra.get("published") or "")
+    )
+    return [y for y in asked if y not in context]
