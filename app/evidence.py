@@ -107,6 +107,7 @@ def answer_type(question_form: str) -> tuple[str, re.Pattern[str]] | None:
     return None
 
 
+_AMOUNTS = frozenset({"money", "share", "count", "figure"})
 _ASKED = re.compile(r"(?:是谁|谁是|有谁|叫什么)$")
 
 
@@ -138,7 +139,25 @@ def identifiers(question: str) -> list[str]:
         r"(?<![A-Za-z\d])[A-Za-z]*\d+(?:\.\d+)?(?:[A-Za-z]+\d*|米|公里|号线|号|届|期|强|岁|级)?",
         to_script(question, "simplified").lower(),
     )
-    return [f for f in found if not re.fullmatch(_YEAR, f) and not f.isdigit()]
+    found = [f for f in found if not re.fullmatch(_YEAR, f) and not f.isdigit()]
+    # Periods and ordinals: 8月, 上半年, 一季度, 第七届, 十三届五次, 首届.
+    found += re.findall(
+        r"(?<!\d)\d{1,2}月(?!\d{1,2}[日号])|[上下]半年|前?[一二三四]季度|首届|第[一二三四五六七八九十百]+[届任次期批艘轮]"
+        r"|[一二三四五六七八九十百]+届",
+        to_script(question, "simplified"),
+    )
+    return found
+
+
+def asked_event(question: str) -> str | None:
+    """The event whose date is asked: 开赛 in "中超2022赛季开赛时间是什么时候"."""
+    match = re.search(r"([\u4e00-\u9fff]+?)的?(?:时间|日期)", match_form(question))
+    if not match:
+        return None
+    tagged = pos_tags(match.group(1))
+    if tagged and tagged[-1][1].startswith("v") and len(tagged[-1][0]) >= 2:
+        return tagged[-1][0]
+    return None
 
 
 def asks_who(question: str) -> bool:
@@ -273,10 +292,37 @@ def objection(question: str, sentence: str, hit: Hit, groups: list[TermGroup]) -
             return "the figure found is for another year"
         if figure_relevance(sentence, groups, states) < FIGURE_CLAUSE_MIN:
             return f"the {kind} stated is about something else"
+        event = asked_event(question) if kind in ("year", "date") and chinese else None
+        if event and event not in form:
+            return f"the date stated is not that of {event}"
+        if kind in _AMOUNTS and chinese and (narrower := narrower_places(sentence, question, states)):
+            return f"the {kind} stated is for {', '.join(narrower)} only"
     missing_years = years_not_concerned(question, sentence, hit)
     if missing_years:
         return f"the answer does not concern {', '.join(missing_years)}"
     return None
+
+
+_PROVINCES = (
+    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 "
+    "海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门"
+).split()
+_REGION = re.compile(rf"(?:{'|'.join(_PROVINCES)})(?:省|市|自治区)?")
+
+
+def narrower_places(sentence: str, question: str, states: re.Pattern[str]) -> list[str]:
+    """Provinces that narrow a figure the question asks for nationwide: "2022年高考报名
+    人数" is not answered by 四川省's count. Only when the question names no place of its own."""
+    asked = match_form(question)
+    if _REGION.search(asked) or any(tag.startswith("ns") for _, tag in pos_tags(asked)):
+        return []
+    clauses = [match_form(c) for c in CLAUSE.findall(sentence)]
+    for i, clause in enumerate(clauses):
+        if states.search(clause):
+            places = _REGION.findall("".join(clauses[max(0, i - 1) : i + 1]))
+            if places:
+                return sorted(set(places))
+    return []
 
 
 def years_not_concerned(question: str, sentence: str, hit: Hit) -> list[str]:
