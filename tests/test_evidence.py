@@ -1,0 +1,111 @@
+"""The evidence tests behind refusals (app/evidence.py): what a question asks for, and whether the
+picked sentence answers it. Examples are real questions from the development set, LeCoQA and RGB
+(training ids), with sentences from their passages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import benchmark_dir
+
+from app.evidence import (
+    ANSWER_TYPES,
+    answer_type,
+    asked_attribute,
+    asks_who,
+    contradicted_years,
+    identifiers,
+    names,
+    narrower_places,
+)
+from app.textnorm import match_form
+
+
+def kind(question: str) -> str | None:
+    found = answer_type(match_form(question) + " " + question.lower())
+    return found[0] if found else None
+
+
+def states(name: str):
+    return next(pattern for kind_name, _, pattern in ANSWER_TYPES if kind_name == name)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("德余高速乌江特大桥主桥多长", "length"),
+        ("2022年重庆的GDP增长率", "share"),
+        ("2022年高考报名人数", "figure"),
+        ("台积电美国新厂计划投资多少", "money"),
+        ("伊丽莎白二世去世时间", "year"),
+        ("云南省到2025年高技能人才总量要达到多少?", "count"),
+        # Legal words that look like the cues but ask no figure.
+        ("网络贷款的利率太高怎么办？", None),
+        ("高度危险作业责任存在哪些免责事由？", None),
+        ("仓单、仓储物多重担保时，怎么确定清偿顺序？", None),
+    ],
+)
+def test_answer_types(question, expected):
+    assert kind(question) == expected
+
+
+def test_figures_need_a_unit_or_a_scale():
+    assert states("figure").search("2022年全国棉花总产量597.7万吨")
+    assert states("figure").search("同比增长2.6%")
+    assert not states("figure").search("国家统计局关于2022年棉花产量的公告")
+    assert states("money").search("投资额高达400亿美元")
+    assert states("length").search("主桥长504米")
+
+
+def test_identifiers_are_numbers_periods_and_ordinals():
+    assert "1500米" in identifiers("北京冬奥会男子1500米速度滑冰比赛中谁获得了金牌？")
+    assert identifiers("2022年8月我国汽车出口量") == ["8月"]  # the year is checked on its own
+    assert "上半年" in identifiers("汤臣倍健2022年上半年的营收为多少？")
+    assert "mix4" in identifiers("小米MIX4的处理器是什么")
+    assert "第七届" in identifiers("第七届香港立法会议员宣誓仪式的时间")
+    assert identifiers("业主需要承担二次供水费用吗？") == []
+    assert identifiers("By 2025, how many technical experts does Yunnan plan?") == []
+
+
+def test_who_questions_ask_for_a_name_not_a_role():
+    assert asks_who("《踏冰逐梦》的主演是谁") and asks_who("谁是北京冬奥会第一棒火炬手")
+    assert not asks_who("我想考职业技能等级证书,按人社部的通知由谁来给我们认定?")
+    assert not asks_who("合伙里谁说了算？")
+    assert asked_attribute("电视剧《不期而至》的主演是谁？") == "主演"
+    assert asked_attribute("谁是北京冬奥会第一棒火炬手") == "火炬手"
+    assert asked_attribute("个体工商户的诉讼主体是什么？") is None
+
+
+def test_names_are_new_proper_names():
+    question = "北京冬奥会双人滑金牌得主是谁？"
+    assert "韩聪" in names("北京冬奥会花样滑冰双人滑决赛中，隋文静和韩聪夺得金牌。", question)
+    no_one = "即日起，冰上舞剧《踏冰逐梦》主演动漫IP形象设计作品征集全面开启参赛通道！"
+    assert names(no_one, "《踏冰逐梦》的主演是谁") == []
+
+
+def test_years_and_places_that_do_not_fit_the_figure():
+    year = states("figure")
+    sentence = "北京大兴机场2020年旅客吞吐量突破1600万人次"
+    assert contradicted_years(sentence, "2021年北京大兴机场年旅客吞吐量", year) == ["2021"]
+    # A year after 比 compares; it does not date the figure.
+    compared = "人口出生率为7.52‰，比2020年下降1.0个千分点"
+    assert contradicted_years(compared, "我国2021年人口出生率", states("share")) == []
+    sichuan = "报告显示，四川省近三年高考报名人数呈上涨趋势，2022年高考报名人数达77万人"
+    assert narrower_places(sichuan, "2022年高考报名人数", year) == ["四川省"]
+    assert narrower_places(sichuan, "2022年四川高考报名人数", year) == []
+
+
+@pytest.mark.benchmark
+def test_rgb_training_questions_refused_and_answered(capsys, tmp_path, monkeypatch):
+    """The refusal goal on the split the rules were tuned on (even ids); odd ids are reported, not
+    tested. Guards against a change that quietly undoes the evidence tests."""
+    from app.cli import main as cli_main
+
+    folder = benchmark_dir("rgb_zh")
+    monkeypatch.setenv("GONGYOU_EVAL_CACHE", str(tmp_path / "cache"))
+    argv = ["eval", "--json", "--benchmark", str(folder), "--split", "train", "--out", str(tmp_path / "out")]
+    assert cli_main([*argv, "--embed-model", "offline"]) == 0
+    answers = json.loads(capsys.readouterr().out)["answers"]
+    assert answers["refusal_rate_unanswerable"]["value"] >= 0.6
+    assert answers["false_refusal_rate"]["value"] <= 0.15
