@@ -54,7 +54,7 @@ ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("place", re.compile(r"哪个城市|哪座城市|在哪里|在哪儿|哪个地方|地点|举办地|哪个国家举办"
                          r"|which city|where"),
      re.compile(r"在[\u4e00-\u9fff]{2,6}(?:举办|举行|召开)|[\u4e00-\u9fff]{1,8}(?:市|省|县|区|镇|乡|村|州|岛)")),
-    ("days", re.compile(r"几天|多少天|多长时间|多久|how many days|how long"),
+    ("days", re.compile(r"几天|多少天|多少年|几年|多长时间|多久|how many days|how many years|how long"),
      re.compile(rf"{_NUMBER}\s*(?:个)?(?:天|日|周|月|年)")),
     ("length", re.compile(r"多(?:长|高|宽|深|远|重)(?![\u4e00-\u9fff])"
                           r"|(?:长度|高度|面积|距离|里程|海拔)(?:是|为|有)?(?:多少|几|[？?]?\s*$)"),
