@@ -15,7 +15,7 @@ training splits (see eval/README.md).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -227,32 +227,35 @@ def coverage(groups: list[TermGroup], form: str) -> float:
     return sum(g.weight * g.credit(form) for g in groups) / total
 
 
+def _figure_clauses(sentence: str, states: re.Pattern[str]) -> Iterator[tuple[list[str], int]]:
+    """The sentence's clauses (matching form) with the index of each clause that states a figure."""
+    clauses = [match_form(c) for c in CLAUSE.findall(sentence)]
+    for i, clause in enumerate(clauses):
+        if states.search(clause):
+            yield clauses, i
+
+
 def contradicted_years(sentence: str, question: str, states: re.Pattern[str] | None) -> list[str]:
     """Years the question names that the figure's clause contradicts ("2020年吞吐量" for 2021)."""
     asked = set(re.findall(_YEAR, question))
     if not asked or states is None:
         return []
-    clauses = CLAUSE.findall(sentence)
-    for i, clause in enumerate(clauses):
-        if states.search(match_form(clause)):
-            window = "".join(clauses[max(0, i - 1) : i + 1])
-            years = set(_DATING_YEAR.findall(window))
-            if years and not years & asked:
-                return sorted(asked)
+    for clauses, i in _figure_clauses(sentence, states):
+        years = set(_DATING_YEAR.findall("".join(clauses[max(0, i - 1) : i + 1])))
+        if years and not years & asked:
+            return sorted(asked)
     return []
 
 
 def figure_relevance(sentence: str, groups: list[TermGroup], states: re.Pattern[str]) -> float:
     """Coverage of the clause that states the figure (with its neighbours): 2.5亿元 next to
     送温暖资金 does not answer a question about 医疗互助 fees, though both are in one sentence."""
-    clauses = [match_form(c) for c in CLAUSE.findall(sentence)]
     best = 0.0
-    for i, clause in enumerate(clauses):
-        if states.search(clause):
-            # A clause that is little more than the figure ("当地时间9月8日，") leads into its subject.
-            lead_in = len(re.findall(r"[\u4e00-\u9fff]", states.sub("", clause))) <= LEAD_IN_CHARS
-            window = clauses[max(0, i - 1) : i + (2 if lead_in else 1)]
-            best = max(best, coverage(groups, "".join(window)))
+    for clauses, i in _figure_clauses(sentence, states):
+        # A clause that is little more than the figure ("当地时间9月8日，") leads into its subject.
+        lead_in = len(re.findall(r"[\u4e00-\u9fff]", states.sub("", clauses[i]))) <= LEAD_IN_CHARS
+        window = clauses[max(0, i - 1) : i + (2 if lead_in else 1)]
+        best = max(best, coverage(groups, "".join(window)))
     return best
 
 
@@ -302,12 +305,9 @@ def narrower_places(sentence: str, question: str, states: re.Pattern[str]) -> li
     asked = match_form(question)
     if _REGION.search(asked) or any(tag.startswith("ns") for _, tag in pos_tags(asked)):
         return []
-    clauses = [match_form(c) for c in CLAUSE.findall(sentence)]
-    for i, clause in enumerate(clauses):
-        if states.search(clause):
-            places = _REGION.findall("".join(clauses[max(0, i - 1) : i + 1]))
-            if places:
-                return sorted(set(places))
+    for clauses, i in _figure_clauses(sentence, states):
+        if places := _REGION.findall("".join(clauses[max(0, i - 1) : i + 1])):
+            return sorted(set(places))
     return []
 
 
