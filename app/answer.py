@@ -150,7 +150,7 @@ def compose_answer(
     best = candidates[0]
     if best.cover < COVERAGE_MIN:
         return _refusal(question, language, f"best sentence covers {best.cover:.2f} < {COVERAGE_MIN}")
-    if reason := objection(question, best.sentence, hits[best.hit_index], groups):
+    if reason := objection(question, best.sentence, hits[best.hit_index], groups, wanted):
         return _refusal(question, language, reason)
 
     chosen = [best]

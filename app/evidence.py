@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from app.glossary import ENGLISH_TO_CHINESE, LAY_TO_POLICY, domain_words
+from app.glossary import ENGLISH_TO_CHINESE, LAY_TO_POLICY, PROVINCES, domain_words
 from app.lexical import STOPWORDS, BM25Index, content_words, pos_tags, tokenize
 from app.models import Hit
 from app.textnorm import match_form, to_script
@@ -259,10 +259,15 @@ def figure_relevance(sentence: str, groups: list[TermGroup], states: re.Pattern[
     return best
 
 
-def objection(question: str, sentence: str, hit: Hit, groups: list[TermGroup]) -> str | None:
-    """Why `sentence` (from `hit`) does not answer `question`, or None when it does."""
-    question_form = match_form(question) + " " + question.lower()
-    wanted = answer_type(question_form)
+def objection(
+    question: str,
+    sentence: str,
+    hit: Hit,
+    groups: list[TermGroup],
+    wanted: tuple[str, re.Pattern[str]] | None,
+) -> str | None:
+    """Why `sentence` (from `hit`) does not answer `question` (asking for `wanted`, see
+    `answer_type`), or None when it does."""
     form = match_form(sentence)
     chinese = len(re.findall(r"[\u4e00-\u9fff]", question)) > len(re.findall(r"[A-Za-z]", question))
     attribute = asked_attribute(question) if wanted is None and chinese else None
@@ -292,11 +297,7 @@ def objection(question: str, sentence: str, hit: Hit, groups: list[TermGroup]) -
     return None
 
 
-_PROVINCES = (
-    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 "
-    "海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门"
-).split()
-_REGION = re.compile(rf"(?:{'|'.join(_PROVINCES)})(?:省|市|自治区)?")
+_REGION = re.compile(rf"(?:{'|'.join(PROVINCES)})(?:省|市|自治区)?")
 
 
 def narrower_places(sentence: str, question: str, states: re.Pattern[str]) -> list[str]:

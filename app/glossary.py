@@ -278,6 +278,19 @@ def domain_words() -> list[str]:
     return sorted(w for w in words if len(w) >= 2 and not w.isascii())
 
 
+# China's provinces, municipalities and regions: full names (for metadata) and short names (北京,
+# 内蒙古, 新疆: what people write).
+PROVINCE_NAMES = (
+    "北京市 天津市 上海市 重庆市 河北省 山西省 辽宁省 吉林省 黑龙江省 江苏省 浙江省 安徽省 "
+    "福建省 江西省 山东省 河南省 湖北省 湖南省 广东省 海南省 四川省 贵州省 云南省 陕西省 "
+    "甘肃省 青海省 台湾省 内蒙古自治区 广西壮族自治区 西藏自治区 宁夏回族自治区 "
+    "新疆维吾尔自治区 香港特别行政区 澳门特别行政区"
+).split()
+_PROVINCE_SUFFIX = re.compile(r"(壮族|回族|维吾尔)?(自治区|特别行政区)$|[省市]$")
+SHORT_PROVINCE = {_PROVINCE_SUFFIX.sub("", name): name for name in PROVINCE_NAMES}
+PROVINCES = list(SHORT_PROVINCE)
+
+
 @lru_cache(maxsize=1)
 def learned_table() -> dict[str, list[tuple[str, float]]]:
     path = Path(__file__).parent / "data" / "lay_legal.json"

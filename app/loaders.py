@@ -30,6 +30,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from app.glossary import SHORT_PROVINCE
 from app.models import PAGE_BREAK, DocMeta, Document
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".jsonl"})
@@ -847,15 +848,7 @@ _LAW_TITLE = re.compile(
 )
 _WEB_TITLE_SEP = re.compile(r"\s*(?<!\d)[-_|｜](?!\d)\s*")
 _SENTENCE_END = ("。", "！", "？", "；", "!", "?", ";")
-_PROVINCE_NAMES = (
-    "北京市 天津市 上海市 重庆市 河北省 山西省 辽宁省 吉林省 黑龙江省 江苏省 浙江省 安徽省 "
-    "福建省 江西省 山东省 河南省 湖北省 湖南省 广东省 海南省 四川省 贵州省 云南省 陕西省 "
-    "甘肃省 青海省 台湾省 内蒙古自治区 广西壮族自治区 西藏自治区 宁夏回族自治区 "
-    "新疆维吾尔自治区 香港特别行政区 澳门特别行政区"
-)
-_PROVINCES = _PROVINCE_NAMES.split()
-_PROVINCE_SHORT = {re.sub(r"(壮族|回族|维吾尔)?(自治区|特别行政区)$|[省市]$", "", p): p for p in _PROVINCES}
-_PROVINCE_RE = re.compile("|".join(sorted(_PROVINCE_SHORT, key=len, reverse=True)))
+_PROVINCE_RE = re.compile("|".join(sorted(SHORT_PROVINCE, key=len, reverse=True)))
 _NATIONAL_PREFIX = (
     "中华人民共和国",
     "中共中央",
@@ -953,7 +946,7 @@ def guess_region(title: str) -> str | None:
     if simplified.startswith(_NATIONAL_PREFIX):
         return "全国"
     match = _PROVINCE_RE.search(simplified)
-    return _PROVINCE_SHORT[match.group(0)] if match else None
+    return SHORT_PROVINCE[match.group(0)] if match else None
 
 
 def extract_meta(

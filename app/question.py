@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from app.glossary import PROVINCES
 from app.textnorm import detect_script, to_simplified
 
 MAX_QUESTION_CHARS = 1000
@@ -40,11 +41,7 @@ def language_of(question: str) -> str:
     return "zh-Hant" if script == "traditional" else "zh-Hans"
 
 
-_REGIONS = [
-    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
-    "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
-    "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门", "全国", "国家",
-]  # fmt: skip
+_REGIONS = [*PROVINCES, "全国", "国家"]
 _FOLLOW_UP = re.compile(
     r"^(?:那么?|还有|另外|那个|and|what about|how about)\s*|\s*(?:呢|怎么样|如何)?\s*[?？。!！]*$"
 )
