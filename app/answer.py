@@ -29,6 +29,9 @@ from app.textnorm import match_form, to_script
 
 RANK_PRIOR = 0.15  # how much a passage's retrieval rank counts when picking sentences
 MAX_SENTENCES = 3
+# The best sentence may fail an evidence test that a close second (within 5% of its score) passes.
+SENTENCES_TRIED = 2
+TRIED_SCORE_SHARE = 0.95
 MAX_SENTENCE_CHARS = 140
 HOTLINE = "12351"
 
@@ -147,11 +150,19 @@ def compose_answer(
     if not candidates:
         return _refusal(question, language, "the passages hold no whole sentence")
     candidates.sort(key=lambda c: -c.score)
-    best = candidates[0]
-    if best.cover < COVERAGE_MIN:
-        return _refusal(question, language, f"best sentence covers {best.cover:.2f} < {COVERAGE_MIN}")
-    if reason := objection(question, best.sentence, hits[best.hit_index], groups, wanted):
-        return _refusal(question, language, reason)
+    if candidates[0].cover < COVERAGE_MIN:
+        cover = candidates[0].cover
+        return _refusal(question, language, f"best sentence covers {cover:.2f} < {COVERAGE_MIN}")
+    first_reason = None
+    for best in candidates[:SENTENCES_TRIED]:
+        if best.cover < COVERAGE_MIN or best.score < TRIED_SCORE_SHARE * candidates[0].score:
+            continue
+        reason = objection(question, best.sentence, hits[best.hit_index], groups, wanted)
+        if reason is None:
+            break
+        first_reason = first_reason or reason
+    else:
+        return _refusal(question, language, first_reason or "no sentence passed")
 
     chosen = [best]
     for cand in candidates[1:]:

@@ -51,7 +51,7 @@ ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
      re.compile(_MONEY)),
     ("date", re.compile(r"哪一天|哪天|几月几[日号]|什么日子|what date|which day"),
      re.compile(r"\d{1,2}月\d{1,2}[日号]|[一二三四五六七八九十]+月[一二三四五六七八九十]+日")),
-    ("place", re.compile(r"哪个城市|哪座城市|在哪里|在哪儿|哪个地方|地点|举办地|哪个国家举办"
+    ("place", re.compile(r"哪个城市|哪座城市|在哪(?![些个一])|哪里|哪个地方|地点|举办地|举行地|哪个国家举办"
                          r"|which city|where"),
      re.compile(r"在[\u4e00-\u9fff]{2,6}(?:举办|举行|召开)|[\u4e00-\u9fff]{1,8}(?:市|省|县|区|镇|乡|村|州|岛)")),
     ("days", re.compile(r"几天|多少天|多少年|几年|多长时间|多久|how many days|how many years|how long"),
@@ -154,14 +154,127 @@ def asks_who(question: str) -> bool:
     return bool(re.search(r"(?:是谁|有谁)[\s？?。呢]*$|^谁是", question.strip()))
 
 
-def names(sentence: str, question: str) -> list[str]:
-    """Proper names (people, places, organisations) in a sentence that the question does not hold."""
+def names(sentence: str, question: str, people_only: bool = False) -> list[str]:
+    """Proper names (people, or also places and organisations) in a sentence that the question
+    does not hold."""
     asked = match_form(question)
+    kinds = ("nr",) if people_only else ("nr", "ns", "nt", "nz")
     return [
         word
         for word, tag in pos_tags(match_form(sentence))
-        if (tag.startswith(("nr", "ns", "nt", "nz")) or "·" in word) and word not in asked
+        if (tag.startswith(kinds) or "·" in word) and word not in asked
     ]
+
+
+# A short question asking for one fact ("2023年温网男单冠军", "《炽道》的主演"), not a yes/no,
+# how or why question, nor a worker's or a litigant's description of their situation.
+FACTOID_MAX_CHARS = 20
+_NOT_FACTOID = re.compile(
+    r"吗$|(?<![什怎那这])么$|是否|能否|可否|可以|能不能|有没有|会不会|是不是|算不算|要不要|还能|怎么|如何|为什么|为何"
+)
+_QUESTION_WORD = re.compile(r"什么|哪些|哪个|哪支|哪位|哪家|哪种|哪类|哪一|哪|谁|多少|几")
+# Nouns that name the kind of answer, not something the answer states: "成绩" is answered by "亚军".
+ANSWER_KIND_NOUNS = frozenset(
+    """内容 成绩 结果 区别 差别 条件 要求 程序 情况 方面 意思 原因 作用 影响 特点 后果 责任 方式 办法 措施
+    规定 标准 流程 手续 东西 问题 事情 关系 不同 区分 类型 种类 名称 情形 范围 依据 时间 日期""".split()
+)
+# Nouns for a person or a team in a role: 主演, 导演, 冠军, 得主, 总理, 火炬手, 记者...
+_ROLE = re.compile(r"(?:手|员|长|者|人|主|军|演|师|家|星|后|理|统|席|角|将)$")
+# Roles only a person fills (a 冠军 or 得主 may be a team or a country).
+_PERSON_ROLE = re.compile(r"(?:手|员|者|演|师|家|星|理|统|席|角)$")
+# Places too general to pin a news question down: the answer need not repeat them.
+_GENERIC_PLACES = frozenset("城市 国家 地区 中国 我国 全国 国内 世界 全球 国际 国外 海外 境外 中央".split())
+
+
+def _bare(question: str) -> str:
+    return re.sub(r"[\s？?。!！呢啊]+$", "", question)
+
+
+def _chinese(question: str) -> bool:
+    return len(re.findall(r"[\u4e00-\u9fff]", question)) > len(re.findall(r"[A-Za-z]", question))
+
+
+def is_factoid(question: str) -> bool:
+    text = _bare(question)
+    return (
+        _chinese(text)
+        and len(re.findall(r"[\u4e00-\u9fff]", text)) <= FACTOID_MAX_CHARS
+        and not _NOT_FACTOID.search(text)
+    )
+
+
+def _nouns(text: str) -> list[str]:
+    return [
+        word
+        for word, tag in pos_tags(text)
+        if len(word) >= 2
+        and word not in STOPWORDS
+        and word not in QUESTION_FILLER
+        and not re.fullmatch(r"[\d年月日]+", word)
+        and tag.startswith((*_NOUN_POS, "nr", "ns", "nt", "nz"))
+    ]
+
+
+def question_focus(question: str) -> str | None:
+    """The noun a factoid question asks about: 主演 in "《炽道》的主演" and "…的主演是谁", 冠军 in
+    "2023年温网男单冠军". None when the question word is followed by its own noun ("有哪些义务",
+    "哪支球队"): that noun names the kind of answer, which the answer need not repeat."""
+    if not is_factoid(question):
+        return None
+    text = _bare(question)
+    if text.startswith("谁是"):
+        text = text[2:]
+    elif asked := list(_QUESTION_WORD.finditer(text)):
+        if _nouns(text[asked[-1].end() :]):
+            return None
+        text = re.sub(r"(?:的|是|为|有|叫|叫做|都有|都是|包括|在)+$", "", text[: asked[-1].start()])
+    nouns = _nouns(text)
+    if not nouns or not text.endswith(nouns[-1]) or nouns[-1] in ANSWER_KIND_NOUNS:
+        return None
+    return nouns[-1]
+
+
+def entity_terms(question: str, groups: list[TermGroup]) -> list[TermGroup]:
+    """Key terms that name what a factoid question is about: a person, place or organisation, a
+    《title》, a Latin name (C919, MATH). A passage about 台北公开赛 does not answer one about 全英."""
+    if not is_factoid(question):
+        return []
+
+    def named(word: str) -> bool:
+        if word in _GENERIC_PLACES or word.isdigit():
+            return False
+        if re.search(r"[A-Za-z]", word) or f"《{word}" in question or f"{word}》" in question:
+            return True
+        tags = [tag for _, tag in pos_tags(word)]
+        return len(word) >= 2 and bool(tags) and all(t.startswith(("nr", "ns", "nt")) for t in tags)
+
+    return [g for g in groups if not g.unknown and named(g.word)]
+
+
+# "首播时间", "上映日期": the day, not just the year.
+_ASKS_DAY = re.compile(r"(?:时间|日期|哪天|哪一天)[？?\s]*$")
+_STATES_DAY = re.compile(
+    r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}年\d{1,2}月|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+    r"|[一二三四五六七八九十]+月[一二三四五六七八九十]+[日号]"
+)
+
+
+def asks_day(question: str) -> bool:
+    return bool(_ASKS_DAY.search(question)) and not re.search(r"多长|多久|几年|哪一?年", question)
+
+
+def names_the_role(sentence: str, role: str, question: str) -> bool:
+    """Whether a clause naming the role (主演, 导演, 冠军) or its neighbour names someone (or a
+    《work》) the question does not: "…云集了香港七位大导演" names no director."""
+    clauses = [match_form(c) for c in CLAUSE.findall(sentence)]
+    asked = match_form(question)
+    for i, clause in enumerate(clauses):
+        if role in clause:
+            window = "".join(clauses[max(0, i - 1) : i + 2])
+            found = names(window, question, people_only=bool(_PERSON_ROLE.search(role)))
+            if found or any(t not in asked for t in re.findall(r"《[^》]+》", window)):
+                return True
+    return False
 
 
 def key_terms(question: str, bm25: BM25Index, occurs: Callable[[str], bool] | None = None) -> list[TermGroup]:
@@ -294,6 +407,35 @@ def objection(
     missing_years = years_not_concerned(question, sentence, hit)
     if missing_years:
         return f"the answer does not concern {', '.join(missing_years)}"
+    return _factoid_objection(question, form, sentence, hit, groups, wanted)
+
+
+def _factoid_objection(
+    question: str,
+    form: str,
+    sentence: str,
+    hit: Hit,
+    groups: list[TermGroup],
+    wanted: tuple[str, re.Pattern[str]] | None,
+) -> str | None:
+    """The tests for short questions asking for one fact (`is_factoid`): the sentence must state
+    what is asked (the focus, a name for a role, a day for a time) about what is named."""
+    focus = question_focus(question)
+    if wanted is None and focus:
+        group = next((g for g in groups if g.word == focus), None)
+        if not (group.credit(form) if group else match_form(focus) in form):
+            return f"the best sentence does not mention the {focus} asked about"
+    if asks_day(question) and (
+        not _STATES_DAY.search(form) or figure_relevance(sentence, groups, _STATES_DAY) < FIGURE_CLAUSE_MIN
+    ):
+        return "no sentence states the day asked for"
+    role = (asked_attribute(question) or focus) if asks_who(question) else focus
+    asks_for_name = role and (asks_who(question) or _ROLE.search(role)) and match_form(role) in form
+    if asks_for_name and not names_the_role(sentence, match_form(role), question):
+        return f"the best sentence names no {role}"
+    passage = match_form(hit.meta.title + hit.chunk.heading + hit.chunk.text)
+    if missing := [g.word for g in entity_terms(question, groups) if not g.credit(passage)]:
+        return f"the passage is not about {', '.join(missing)}"
     return None
 
 

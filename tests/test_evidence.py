@@ -5,21 +5,33 @@ picked sentence answers it. Examples are real questions from the development set
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from conftest import benchmark_dir
 
 from app.evidence import (
     ANSWER_TYPES,
+    TermGroup,
     answer_type,
     asked_attribute,
+    asks_day,
     asks_who,
     contradicted_years,
+    entity_terms,
     identifiers,
+    is_factoid,
     names,
+    names_the_role,
     narrower_places,
+    objection,
+    question_focus,
 )
+from app.lexical import content_words
+from app.models import Chunk, DocMeta, Hit
 from app.textnorm import match_form
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def kind(question: str) -> str | None:
@@ -94,6 +106,85 @@ def test_years_and_places_that_do_not_fit_the_figure():
     sichuan = "报告显示，四川省近三年高考报名人数呈上涨趋势，2022年高考报名人数达77万人"
     assert narrower_places(sichuan, "2022年高考报名人数", year) == ["四川省"]
     assert narrower_places(sichuan, "2022年四川高考报名人数", year) == []
+
+
+def test_factoid_questions_are_short_and_ask_for_one_fact():
+    assert is_factoid("2023年温网男单冠军") and is_factoid("《炽道》的主演")
+    assert not is_factoid("出售银行卡是犯罪吗")  # yes/no
+    assert not is_factoid("我是农民工,国家有没有帮我们提高技能的办法?")
+    assert not is_factoid("What is the target for high-skilled workers in Yunnan?")
+    assert not is_factoid("以先付定金、履行小额合同、赊账、虚构姓名等方式诱骗签订合同应当如何处理")
+
+
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        ("《炽道》的主演", "主演"),
+        ("《心居》的主演有哪些", "主演"),
+        ("2022中关村论坛的主题是什么？", "主题"),
+        ("谁是北京冬奥会第一棒火炬手", "火炬手"),
+        ("CBA2021-2022赛季总冠军", "总冠军"),
+        # The noun after the question word is the kind of answer: 克罗地亚 need not say 球队.
+        ("卡塔尔世界杯季军是哪支球队", None),
+        ("产品生产者有哪些义务？", None),
+        ("人社部提出技能人才工作要坚持哪“三个导向”?", None),  # 工作 is the subject of 坚持
+        ("张帅在2022年辛辛那提赛的成绩", None),  # 成绩 is answered by 第二轮, not by 成绩
+    ],
+)
+def test_question_focus(question, focus):
+    assert question_focus(question) == focus
+
+
+def test_a_role_needs_a_name_beside_it():
+    question = "《七人乐队》的导演是谁？"
+    no_name = "本届电影节大使郭富城表示，“《七人乐队》是一部很难得的作品，云集了香港七位大导演"
+    assert not names_the_role(no_name, "导演", question)
+    named = "《七人乐队》由洪金宝、许鞍华等七位导演联合执导"
+    assert names_the_role(named, "导演", question)
+
+
+def test_time_questions_ask_for_a_day_and_entities_must_be_in_the_passage():
+    assert asks_day("神舟十六号发射时间？") and asks_day("《阿凡达：水之道》国内上映日期")
+    assert not asks_day("养老保险交满多少年") and not asks_day("职业技能培训的时间有多长")
+    groups = [TermGroup(w, (w,), 1.0) for w in ("2023", "全英", "羽毛球", "公开赛", "男单", "冠军")]
+    named = [g.word for g in entity_terms("2023年全英羽毛球公开赛男单冠军？", groups)]
+    assert "全英" in named and not {"2023", "羽毛球", "男单", "冠军"} & set(named)
+    assert entity_terms("我是农民工,国家有没有帮我们提高技能的办法?", groups) == []
+
+
+def test_objection_on_rgb_training_near_misses():
+    """Sentences from passages that stay when the answer is withheld (scripts/rgb_withheld.py)."""
+
+    def hit(text: str) -> Hit:
+        return Hit(Chunk("d#0", "d", text, 0, len(text)), DocMeta("新闻"), 1.0)
+
+    def why(question: str, sentence: str) -> str | None:
+        groups = [TermGroup(w, (match_form(w),), 1.0) for w in content_words(question)]
+        wanted = answer_type(match_form(question) + " " + question.lower())
+        return objection(question, sentence, hit(sentence), groups, wanted)
+
+    other_open = "Wardoyo成功夺得2023年台北羽毛球公开赛男单冠军！"
+    assert "全英" in why("2023年全英羽毛球公开赛男单冠军？", other_open)
+    no_star = "《流浪地球2》上映4天，票房已超15亿元；"
+    assert "主演" in why("《流浪地球2》的主演", no_star)
+    no_day = "一起期待神舟十六号发射！各系统已经准备就绪"
+    assert "day" in why("神舟十六号发射时间？", no_day)
+    answered = "北京时间5月30日9时31分，搭载神舟十六号载人飞船的运载火箭在酒泉卫星发射中心点火发射"
+    assert why("神舟十六号发射时间？", answered) is None
+
+
+@pytest.mark.benchmark
+def test_rgb_withheld_answers_are_refused(tmp_path):
+    """RGB's own construction of unanswerable questions, applied to the training split's
+    answerable ones (109 more unanswerable questions than RGB ships): the rules were tuned on it."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("rgb_withheld", ROOT / "scripts" / "rgb_withheld.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    rows = script.refusals(benchmark_dir("rgb_zh"), "train", tmp_path / "cache")
+    assert len(rows) == 109
+    assert sum(r["refused"] for r in rows) / len(rows) >= 0.5
 
 
 @pytest.mark.benchmark
