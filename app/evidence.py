@@ -5,11 +5,14 @@
 - answer type: a question asking for an amount, a date, a length, a share, a name... needs a
   sentence that states one, in the clause that is about the question;
 - identity: the year, the identifiers (1500米, U14) and, for "X的Y是谁", the role Y that the
-  question names must be the answer's.
+  question names must be the answer's;
+- factoid questions (short, asking for one fact): the noun asked about, a name beside a role
+  (主演, 冠军), a day for a 时间 question, and the entities named (全英, 《炽道》) in the passage.
 
 `objection()` runs the tests on the sentence the answerer picked and says why it does not
 answer, or None. The thresholds are calibrated on the development set and the benchmarks'
-training splits (see eval/README.md).
+training splits, including RGB training questions with their answers withheld
+(scripts/rgb_withheld.py; README, "Evaluating it").
 """
 
 from __future__ import annotations
