@@ -153,16 +153,18 @@ def compose_answer(
     if candidates[0].cover < COVERAGE_MIN:
         cover = candidates[0].cover
         return _refusal(question, language, f"best sentence covers {cover:.2f} < {COVERAGE_MIN}")
-    first_reason = None
-    for best in candidates[:SENTENCES_TRIED]:
-        if best.cover < COVERAGE_MIN or best.score < TRIED_SCORE_SHARE * candidates[0].score:
-            continue
-        reason = objection(question, best.sentence, hits[best.hit_index], groups, wanted)
-        if reason is None:
+    tried = [
+        c
+        for c in candidates[:SENTENCES_TRIED]
+        if c.cover >= COVERAGE_MIN and c.score >= TRIED_SCORE_SHARE * candidates[0].score
+    ]
+    reasons: list[str] = []  # why each tried sentence fails; the best one's reason is reported
+    for best in tried:
+        if (reason := objection(question, best.sentence, hits[best.hit_index], groups, wanted)) is None:
             break
-        first_reason = first_reason or reason
+        reasons.append(reason)
     else:
-        return _refusal(question, language, first_reason or "no sentence passed")
+        return _refusal(question, language, reasons[0])
 
     chosen = [best]
     for cand in candidates[1:]:

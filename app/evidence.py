@@ -114,6 +114,14 @@ _AMOUNTS = frozenset({"money", "share", "count", "figure"})
 _ASKED = re.compile(r"(?:是谁|谁是|有谁|叫什么)$")
 
 
+def _bare(question: str) -> str:
+    return re.sub(r"[\s？?。!！呢啊]+$", "", question)
+
+
+def _chinese(question: str) -> bool:
+    return len(re.findall(r"[\u4e00-\u9fff]", question)) > len(re.findall(r"[A-Za-z]", question))
+
+
 def asked_attribute(question: str) -> str | None:
     """The role a who-question asks about: 导演 in "《重生之门》的导演是谁", 火炬手 in "谁是…火炬手".
 
@@ -121,7 +129,7 @@ def asked_attribute(question: str) -> str | None:
     "X的Y是什么" is left alone: legal questions ask "…的条件是什么" of articles that state the
     conditions without the word.
     """
-    text = re.sub(r"[\s？?。!！呢啊]+$", "", question)
+    text = _bare(question)
     if match := _ASKED.search(text):
         text = text[: match.start()]
     elif text.startswith("谁是"):
@@ -187,14 +195,6 @@ _ROLE = re.compile(r"(?:手|员|长|者|人|主|军|演|师|家|星|后|理|统|
 _PERSON_ROLE = re.compile(r"(?:手|员|者|演|师|家|星|理|统|席|角)$")
 # Places too general to pin a news question down: the answer need not repeat them.
 _GENERIC_PLACES = frozenset("城市 国家 地区 中国 我国 全国 国内 世界 全球 国际 国外 海外 境外 中央".split())
-
-
-def _bare(question: str) -> str:
-    return re.sub(r"[\s？?。!！呢啊]+$", "", question)
-
-
-def _chinese(question: str) -> bool:
-    return len(re.findall(r"[\u4e00-\u9fff]", question)) > len(re.findall(r"[A-Za-z]", question))
 
 
 def is_factoid(question: str) -> bool:
@@ -385,7 +385,7 @@ def objection(
     """Why `sentence` (from `hit`) does not answer `question` (asking for `wanted`, see
     `answer_type`), or None when it does."""
     form = match_form(sentence)
-    chinese = len(re.findall(r"[\u4e00-\u9fff]", question)) > len(re.findall(r"[A-Za-z]", question))
+    chinese = _chinese(question)
     attribute = asked_attribute(question) if wanted is None and chinese else None
     if attribute and attribute not in form:
         return f"the best sentence does not name the {attribute} asked about"
