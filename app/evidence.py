@@ -154,15 +154,40 @@ def identifiers(question: str) -> list[str]:
     # Periods and ordinals: 8月, 上半年, 一季度, 第七届, 十三届五次, 首届.
     found += re.findall(
         r"(?<!\d)\d{1,2}月(?!\d{1,2}[日号])|[上下]半年|前?[一二三四]季度|首届|第[一二三四五六七八九十百]+[届任次期批艘轮]"
-        r"|[一二三四五六七八九十百]+届",
+        r"|[一二三四五六七八九十百]+届|[一二三四五六七八九十]+次(?=会议|全会|全体会议)",
         to_script(question, "simplified"),
     )
     return found
 
 
+_NUMERAL = r"[\d一二三四五六七八九十百]+"
+_ID_UNIT = re.compile(rf"^(第?){_NUMERAL}(米|公里|号线|号|届|期|强|岁|级|次|任|批|轮)$")
+
+
+def other_identifier(question: str, form: str) -> str | None:
+    """Another number of the same kind in the sentence (form), and not the question's: 1000米 for
+    500米, 十三届一次 for 十三届五次."""
+    for asked in identifiers(question):
+        if not (kind := _ID_UNIT.match(asked)):
+            continue
+        prefix, unit = kind.groups()
+        stated = re.findall(rf"(?<![\d一二三四五六七八九十百]){prefix}{_NUMERAL}{unit}", form)
+        if stated and asked not in stated:
+            return stated[0]
+    return None
+
+
 def asks_who(question: str) -> bool:
-    """Whether the question asks for a name ("X是谁", "谁是X"), not a role ("由谁认定", "谁承担责任")."""
-    return bool(re.search(r"(?:是谁|有谁)[\s？?。呢]*$|^谁是", question.strip()))
+    """Whether the question asks for a name ("X是谁", "谁是X", "谁枪击了X", "X谁演的"), not a role
+    ("由谁认定", "谁承担责任")."""
+    text = question.strip()
+    if re.search(
+        r"(?:是谁|有谁)[\s？?。呢]*$|^谁是|谁(?:演|导|唱|写|拍|执导|主演|饰演)的[\s？?。呢]*$", text
+    ):
+        return True
+    return (
+        text.startswith("谁") and is_factoid(text) and not re.search(r"责任|负责|承担|认定|审批|批准", text)
+    )
 
 
 def names(sentence: str, question: str, people_only: bool = False) -> list[str]:
@@ -188,6 +213,10 @@ _QUESTION_WORD = re.compile(r"什么|哪些|哪个|哪支|哪位|哪家|哪种|�
 ANSWER_KIND_NOUNS = frozenset(
     """内容 成绩 结果 区别 差别 条件 要求 程序 情况 方面 意思 原因 作用 影响 特点 后果 责任 方式 办法 措施
     规定 标准 流程 手续 东西 问题 事情 关系 不同 区分 类型 种类 名称 情形 范围 依据 时间 日期""".split()
+)
+# Nouns a figure states by itself: "10人死亡" gives the 人数 without the word.
+_MEASURE_NOUNS = frozenset(
+    "人数 比例 目标 数量 总数 总量 金额 总额 数额 数字 规模 比重 占比 费用 价格".split()
 )
 # Nouns for a person or a team in a role: 主演, 导演, 冠军, 得主, 总理, 火炬手, 记者...
 _ROLE = re.compile(r"(?:手|员|长|者|人|主|军|演|师|家|星|后|理|统|席|角|将)$")
@@ -254,6 +283,10 @@ def entity_terms(question: str, groups: list[TermGroup]) -> list[TermGroup]:
     return [g for g in groups if not g.unknown and named(g.word)]
 
 
+# "具体时间尚未确定", "没有公布访问行程": the sentence says the fact is not known yet.
+_NOT_YET_KNOWN = re.compile(
+    r"(?:尚未|还未|暂未|没有|未)(?:完全|正式)?(?:确定|公布|宣布|敲定|明确)|待定|尚不清楚|尚不明确"
+)
 # "首播时间", "上映日期": the day, not just the year.
 _ASKS_DAY = re.compile(r"(?:时间|日期|哪天|哪一天)[？?\s]*$")
 _STATES_DAY = re.compile(
@@ -275,7 +308,8 @@ def names_the_role(sentence: str, role: str, question: str) -> bool:
         if role in clause:
             window = "".join(clauses[max(0, i - 1) : i + 2])
             found = names(window, question, people_only=bool(_PERSON_ROLE.search(role)))
-            if found or any(t not in asked for t in re.findall(r"《[^》]+》", window)):
+            new_titles = any(t not in asked for t in re.findall(r"《[^》]+》", window))
+            if found or (new_titles and not _PERSON_ROLE.search(role)):
                 return True
     return False
 
@@ -395,6 +429,8 @@ def objection(
     ]
     if missing_ids:
         return f"the answer is not about {', '.join(missing_ids)}"
+    if other := other_identifier(question, form):
+        return f"the answer is about {other}"
     if asks_who(question) and not names(sentence, question):
         return "the best sentence names nobody"
     if wanted is not None:
@@ -407,6 +443,8 @@ def objection(
             return f"the {kind} stated is about something else"
         if kind in _AMOUNTS and chinese and (narrower := narrower_places(sentence, question, states)):
             return f"the {kind} stated is for {', '.join(narrower)} only"
+    if other := (other_category(question, sentence) or other_instance(question, sentence, groups)):
+        return f"the answer is about {other}"
     missing_years = years_not_concerned(question, sentence, hit)
     if missing_years:
         return f"the answer does not concern {', '.join(missing_years)}"
@@ -423,11 +461,18 @@ def _factoid_objection(
 ) -> str | None:
     """The tests for short questions asking for one fact (`is_factoid`): the sentence must state
     what is asked (the focus, a name for a role, a day for a time) about what is named."""
+    if is_factoid(question) and (uncertain := _NOT_YET_KNOWN.search(form)):
+        return f"the best sentence says it is not known yet ({uncertain.group()})"
     focus = question_focus(question)
     if wanted is None and focus:
         group = next((g for g in groups if g.word == focus), None)
         if not (group.credit(form) if group else match_form(focus) in form):
             return f"the best sentence does not mention the {focus} asked about"
+    if wanted is not None and focus and wanted[0] in _AMOUNTS and focus not in _MEASURE_NOUNS:
+        group = next((g for g in groups if g.word == focus), None)
+        windows = ["".join(c[max(0, i - 1) : i + 1]) for c, i in _figure_clauses(sentence, wanted[1])]
+        if not any((group.credit(w) if group else match_form(focus) in w) for w in windows):
+            return f"the figure stated is not the {focus} asked about"
     if asks_day(question) and (
         not _STATES_DAY.search(form) or figure_relevance(sentence, groups, _STATES_DAY) < FIGURE_CLAUSE_MIN
     ):
@@ -439,6 +484,64 @@ def _factoid_objection(
     passage = match_form(hit.meta.title + hit.chunk.heading + hit.chunk.text)
     if missing := [g.word for g in entity_terms(question, groups) if not g.credit(passage)]:
         return f"the passage is not about {', '.join(missing)}"
+    return None
+
+
+_CATEGORY = r"(?:子|单|双|篮|足|排|团|主角|配角|演员|歌手)"
+
+
+def other_category(question: str, sentence: str) -> str | None:
+    """The opposite category a sentence is about: 女单 for a question about 男单."""
+    asked = re.search(rf"([男女]){_CATEGORY}", to_script(question, "simplified"))
+    if not asked:
+        return None
+    other = "女" if asked.group(1) == "男" else "男"
+    found = re.search(rf"{other}{_CATEGORY}", sentence)
+    if found and not re.search(rf"{asked.group(1)}{_CATEGORY}", sentence):
+        return found.group()
+    return None
+
+
+_YEAR_BEFORE = re.compile(rf"({_YEAR})(?:\s*[—–\-~～/]\s*({_YEAR}))?\s*(?:年度|年|赛季)?\s*的?\s*[“\"《]?$")
+
+
+def _qualified(text: str) -> list[tuple[str, str, set[str]]]:
+    """(noun, kind, qualifiers) for each noun of a text led directly by a year or a place:
+    冬奥会 led by 北京 in "北京冬奥会", 世界杯 by 1966 in "1966年世界杯"."""
+    found = []
+    offset = 0
+    previous = ""
+    for word, tag in pos_tags(text):
+        if len(word) >= 2 and word not in STOPWORDS and tag.startswith(("n", "j", "vn", "eng")):
+            if year := _YEAR_BEFORE.search(text[:offset]):
+                found.append((word, "year", {y for y in year.groups() if y}))
+            elif previous:
+                found.append((word, "place", {previous}))
+        named = tag.startswith(("ns", "nr")) and len(word) >= 2
+        previous = word if named else ""
+        offset += len(word)
+    return found
+
+
+def other_instance(question: str, sentence: str, groups: list[TermGroup]) -> str | None:
+    """Another instance of what the question names: 平昌冬奥会 or 2018年冬奥会 for 北京冬奥会,
+    越南GDP for 中国GDP, 2021“中国旅游文化周” for the 2022 one. Only when the sentence never
+    mentions the question's own year or place."""
+    terms = {g.alternatives[0] for g in groups}
+    form = match_form(sentence)
+    asked = [
+        (word, kind, qualifiers)
+        for word, kind, qualifiers in _qualified(match_form(question))
+        if word in terms and not any(q in form for q in qualifiers)
+    ]
+    if not asked:
+        return None
+    stated = _qualified(form)
+    for word, kind, qualifiers in asked:
+        others = [q for w, k, q in stated if w == word and k == kind]
+        same = any(a in b or b in a for q in others for a in q for b in qualifiers)
+        if others and not same:
+            return "".join(sorted(others[0])) + word
     return None
 
 
@@ -457,6 +560,16 @@ def narrower_places(sentence: str, question: str, states: re.Pattern[str]) -> li
     return []
 
 
+_COMPARED_YEAR = re.compile(
+    rf"(?:比|较|相比|同比|对比|比起)\s*({_YEAR})|({_YEAR})\s*年?\s*[—–\-~～]\s*({_YEAR})"
+)
+
+
+def _compared_years(text: str) -> list[str]:
+    """Years a text compares with or spans ("比2021年", "2013—2021年") rather than dates, once per mention."""
+    return [y for match in _COMPARED_YEAR.finditer(text) for y in match.groups() if y]
+
+
 def years_not_concerned(question: str, sentence: str, hit: Hit) -> list[str]:
     """Years the question names that the answer is not about.
 
@@ -469,6 +582,11 @@ def years_not_concerned(question: str, sentence: str, hit: Hit) -> list[str]:
     dated = set(_DATING_YEAR.findall(sentence))
     if dated and not dated & set(asked):
         return asked
+    # "比2021年下降", "2013—2021年年均增长": the year is mentioned, but the figure is for another period.
+    compared = _compared_years(sentence)
+    mentioned = [y for y in asked if y in sentence and y not in _compared_years(question)]
+    if mentioned and all(sentence.count(y) == compared.count(y) for y in mentioned):
+        return mentioned
     context = match_form(
         hit.chunk.text
         + hit.meta.title

@@ -25,7 +25,11 @@ from app.evidence import (
     names_the_role,
     narrower_places,
     objection,
+    other_category,
+    other_identifier,
+    other_instance,
     question_focus,
+    years_not_concerned,
 )
 from app.lexical import content_words
 from app.models import Chunk, DocMeta, Hit
@@ -84,6 +88,8 @@ def test_who_questions_ask_for_a_name_not_a_role():
     assert asks_who("《踏冰逐梦》的主演是谁") and asks_who("谁是北京冬奥会第一棒火炬手")
     assert not asks_who("我想考职业技能等级证书,按人社部的通知由谁来给我们认定?")
     assert not asks_who("合伙里谁说了算？")
+    assert asks_who("谁枪击了安倍晋三？") and asks_who("狂飙中的高启强谁演的？")
+    assert not asks_who("谁承担工伤赔偿责任？")
     assert asked_attribute("电视剧《不期而至》的主演是谁？") == "主演"
     assert asked_attribute("谁是北京冬奥会第一棒火炬手") == "火炬手"
     assert asked_attribute("个体工商户的诉讼主体是什么？") is None
@@ -106,6 +112,37 @@ def test_years_and_places_that_do_not_fit_the_figure():
     sichuan = "报告显示，四川省近三年高考报名人数呈上涨趋势，2022年高考报名人数达77万人"
     assert narrower_places(sichuan, "2022年高考报名人数", year) == ["四川省"]
     assert narrower_places(sichuan, "2022年四川高考报名人数", year) == []
+
+
+def test_a_year_compared_with_or_spanned_is_not_the_year_of_the_figure():
+    def hit(text: str) -> Hit:
+        return Hit(Chunk("d#0", "d", text, 0, len(text)), DocMeta("新闻"), 1.0)
+
+    compared = "人口出生率为6.77‰，比2021年下降0.75个千分点；"
+    assert years_not_concerned("我国2021年人口出生率", compared, hit(compared)) == ["2021"]
+    spanned = "2013—2021年,我国工业增加值年均增长6.1%，远高于世界其他主要经济体增长水平。"
+    assert years_not_concerned("2021年我国工业增加值增长了多少？", spanned, hit(spanned)) == ["2021"]
+    # Dated elsewhere in the sentence, or a span the question asks about itself: fine.
+    dated = "2014-2022年中国电影票房收入统计，2022年国产电影总票房完成255.11亿元"
+    assert years_not_concerned("2022年中国电影的总票房收入", dated, hit(dated)) == []
+    season = "辽宁队4-0横扫广厦夺得2021-2022赛季CBA总冠军"
+    assert years_not_concerned("CBA2021-2022赛季总冠军", season, hit(season)) == []
+
+
+def test_another_instance_category_or_number_than_the_one_asked():
+    groups = [TermGroup(w, (match_form(w),), 1.0) for w in ("北京", "冬奥会", "男子", "500米", "金牌")]
+    question = "北京冬奥会男子500米速度滑冰金牌"
+    pyeongchang = "武大靖，2018年平昌冬奥会短道速滑男子500米金牌。"
+    assert other_instance(question, pyeongchang, groups) == "平昌冬奥会"
+    beijing = "高亭宇在北京冬奥会速度滑冰男子500米比赛中夺得金牌"
+    assert other_instance(question, beijing, groups) is None
+    cup = [TermGroup("世界杯", ("世界杯",), 1.0), TermGroup("2022", ("2022",), 1.0)]
+    assert other_instance("2022年世界杯吉祥物叫什么", "1998年世界杯吉祥物是公鸡", cup) == "1998世界杯"
+    assert other_category("2023年温网男单冠军", "莱巴金娜夺得2022年温网女单冠军") == "女单"
+    assert other_category("2023年温网男单冠军", "阿尔卡拉斯夺得温网男单冠军，女单冠军是冯德鲁索娃") is None
+    assert other_identifier(question, match_form("张虹，2014年索契冬奥会速度滑冰女子1000米金牌")) == "1000米"
+    assert other_identifier(question, match_form(beijing)) is None
+    assert "五次" in identifiers("全国政协十三届五次会议闭幕时间")
 
 
 def test_factoid_questions_are_short_and_ask_for_one_fact():
@@ -169,6 +206,12 @@ def test_objection_on_rgb_training_near_misses():
     assert "主演" in why("《流浪地球2》的主演", no_star)
     no_day = "一起期待神舟十六号发射！各系统已经准备就绪"
     assert "day" in why("神舟十六号发射时间？", no_day)
+    not_yet = (
+        "中国东航回应称，“C919 将于2 月28 日执飞商业航班”，确实有计划进行商业首飞，具体时间尚未完全确定。"
+    )
+    assert "not known" in why("C919商业首飞时间", not_yet)
+    other_subject = "说他们要求德国向波兰偿还上万亿美元的二战赔偿，造成波兰几百万人口的损失"
+    assert "损失" in why("波兰要求德国赔偿二战损失多少钱", other_subject)
     answered = "北京时间5月30日9时31分，搭载神舟十六号载人飞船的运载火箭在酒泉卫星发射中心点火发射"
     assert why("神舟十六号发射时间？", answered) is None
 
@@ -184,7 +227,7 @@ def test_rgb_withheld_answers_are_refused(tmp_path):
     spec.loader.exec_module(script)
     rows = script.refusals(benchmark_dir("rgb_zh"), "train", tmp_path / "cache")
     assert len(rows) == 109
-    assert sum(r["refused"] for r in rows) / len(rows) >= 0.5
+    assert sum(r["refused"] for r in rows) / len(rows) >= 0.6
 
 
 @pytest.mark.benchmark
