@@ -34,6 +34,7 @@ LEAD_IN_CHARS = 6
 
 CLAUSE = re.compile(r"[^，,：:]+[，,：:]?")
 _YEAR = r"(?:19|20)\d{2}"
+_DASHES = r"—–\-~～"  # in a span of years: 2013—2021年, 2021-2022赛季
 # "比2021年下降0.75个千分点" compares with another year; it does not date the figure.
 _DATING_YEAR = re.compile(rf"(?<![比较]){_YEAR}(?=\s*年)")
 
@@ -505,7 +506,7 @@ def other_category(question: str, sentence: str) -> str | None:
     return None
 
 
-_YEAR_BEFORE = re.compile(rf"({_YEAR})(?:\s*[—–\-~～/]\s*({_YEAR}))?\s*(?:年度|年|赛季)?\s*的?\s*[“\"《]?$")
+_YEAR_BEFORE = re.compile(rf"({_YEAR})(?:\s*[{_DASHES}/]\s*({_YEAR}))?\s*(?:年度|年|赛季)?\s*的?\s*[“\"《]?$")
 
 
 def _qualified(text: str) -> list[tuple[str, str, set[str]]]:
@@ -564,7 +565,7 @@ def narrower_places(sentence: str, question: str, states: re.Pattern[str]) -> li
 
 
 _COMPARED_YEAR = re.compile(
-    rf"(?:比|较|相比|同比|对比|比起)\s*({_YEAR})|({_YEAR})\s*年?\s*[—–\-~～]\s*({_YEAR})"
+    rf"(?:比|较|相比|同比|对比|比起)\s*({_YEAR})|({_YEAR})\s*年?\s*[{_DASHES}]\s*({_YEAR})"
 )
 
 
@@ -587,7 +588,8 @@ def years_not_concerned(question: str, sentence: str, hit: Hit) -> list[str]:
         return asked
     # "比2021年下降", "2013—2021年年均增长": the year is mentioned, but the figure is for another period.
     compared = _compared_years(sentence)
-    mentioned = [y for y in asked if y in sentence and y not in _compared_years(question)]
+    spanned_by_question = _compared_years(question)
+    mentioned = [y for y in asked if y in sentence and y not in spanned_by_question]
     if mentioned and all(sentence.count(y) == compared.count(y) for y in mentioned):
         return mentioned
     context = match_form(
