@@ -40,13 +40,15 @@ _DATING_YEAR = re.compile(rf"(?<![比较]){_YEAR}(?=\s*年)")
 
 # What a question asks for, and what a sentence must contain to answer it. The first match wins.
 _NUMBER = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)"
-_MONEY = rf"{_NUMBER}\s*(?:万|亿)?\s*(?:美|欧|日|港|英|韩|澳)?元|{_NUMBER}\s*(?:万|亿)?\s*(?:英镑|卢布)"
+# A count: a lone 一 is an article ("一个中等发达国家", "一条河流"), not a figure.
+_COUNT = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]{2,}|[二三四五六七八九十百千万两])"
+_MONEY = rf"{_COUNT}\s*(?:万|亿)?\s*(?:美|欧|日|港|英|韩|澳)?元|{_COUNT}\s*(?:万|亿)?\s*(?:英镑|卢布)"
 _UNITS = (
     r"名|人次|人|个|家|项|届|所|批|枚|金|银|铜|类|种|条|元|倍|%|‰|次|小时|岁|周|个月"
     r"|座|辆|台|架|部|席|位|只|套|件|吨|斤|公斤|户|篇|本|株|头"
 )
 # A figure with a unit or a scale: "1600万人次", "30.8万", "2.6%" (no bare years or dates).
-_FIGURE = rf"(?:{_MONEY}|{_NUMBER}\s*(?:万|亿)?\s*(?:{_UNITS})|\d+(?:\.\d+)?\s*(?:万|亿))"
+_FIGURE = rf"(?:{_MONEY}|{_COUNT}\s*(?:万|亿)?\s*(?:{_UNITS})|\d+(?:\.\d+)?\s*(?:万|亿))"
 ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("money", re.compile(r"多少钱|多少元|几元|多少块|how much"
                          r"|(?:津贴|补贴|补助|薪水|费用|缴费)(?:标准)?(?:是|有|为)?多少(?![人名个项场次家])"
@@ -70,7 +72,7 @@ ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("year", re.compile(r"哪一年|哪年|什么时候|何时|哪一天|[^\d]的?时间(?:是|为)?$|的时间|when|which year"),
      re.compile(r"\d{4}\s*年|\d{1,2}月\d{1,2}日")),
     ("count", re.compile(r"多少|几个|几名|几家|几项|几届|几位|how many|number of"),
-     re.compile(rf"{_NUMBER}\s*(?:万|亿)?\s*(?:{_UNITS})|{_MONEY}")),
+     re.compile(rf"{_COUNT}\s*(?:万|亿)?\s*(?:{_UNITS})|{_MONEY}")),
     # A question that is just a noun phrase ("2022年高考报名人数") asks for the figure it names.
     ("figure", re.compile(r"(?:量|人数|数量|票房|营收|收入|产量|销量|总额|金额|规模|席位|议席|总值|GDP|gdp"
                           r"|价格|股价|利润)[？?]?\s*$"),
@@ -112,6 +114,12 @@ def answer_type(question_form: str) -> tuple[str, re.Pattern[str]] | None:
 
 
 _AMOUNTS = frozenset({"money", "share", "count", "figure"})
+# "死亡人数", "招录多少人", "运动员数量": a count of people, stated as "10人", "3.71万名", "44位"
+# (or "10.51亿"), not "四届" or "一条".
+_COUNTS_PEOPLE = re.compile(
+    r"人数|多少人|几人|多少名|几名|多少位|几位|(?:员|者|手|生|民|工|师|客|人)的?(?:数量|总数|规模)"
+)
+_PEOPLE_FIGURE = re.compile(r"(?:人次|人|名|位|万|亿)$")
 _ASKED = re.compile(r"(?:是谁|谁是|有谁|叫什么)$")
 
 
@@ -191,15 +199,45 @@ def asks_who(question: str) -> bool:
     )
 
 
+# "梁冠华在《相逢时节》中演的谁" asks for the character played, not for an actor (导演是谁 does).
+_ASKS_CHARACTER = re.compile(
+    r"(?:饰演|扮演|(?<![导主表出])演)的?是?(?:谁|哪个角色|什么角色|哪个人物)[\s？?。呢]*$"
+    r"|(?<![导主表出])演的?(?:哪个|什么)角色"
+)
+_STATES_CHARACTER = re.compile(r"饰|扮演|角色|演的是|出演|化身|一角")
+# jieba tags some time words as names ("今天上午").
+_TIME_WORD = re.compile(r"今天|昨天|明天|上午|下午|晚上|凌晨|今年|去年|明年")
+# Common surnames: jieba tags some people as places ("吴京/ns"). A place name rarely starts with
+# one and ends without a place suffix (唐山 and 徐州 do end with one).
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"
+    "卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+    "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴"
+    "霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳穆农司卓古吉缪简车项连麦褚娄窦戚岑景党"
+    "宫费卜冷晏席卫米柏宗瞿桂佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝"
+)
+_PLACE_SUFFIX = re.compile(r"[市省县区州山江河湖岛港城镇村乡路街海]$")
+
+
+def _person_like(word: str) -> bool:
+    return 2 <= len(word) <= 3 and word[0] in _SURNAMES and not _PLACE_SUFFIX.search(word)
+
+
 def names(sentence: str, question: str, people_only: bool = False) -> list[str]:
     """Proper names (people, or also places and organisations) in a sentence that the question
-    does not hold."""
+    does not hold. A word inside a 《title》 or “quotes” is part of a title or a nickname:
+    "全宇宙" in 《瞬息全宇宙》 and "铁三角" name nobody; "吴京/ns" is a person."""
+    form = match_form(sentence)
     asked = match_form(question)
+    quoted = re.findall(r"《[^》]*》|“[^”]*”", form)
     kinds = ("nr",) if people_only else ("nr", "ns", "nt", "nz")
     return [
         word
-        for word, tag in pos_tags(match_form(sentence))
-        if (tag.startswith(kinds) or "·" in word) and word not in asked
+        for word, tag in pos_tags(form)
+        if (tag.startswith(kinds) or "·" in word or (tag.startswith("ns") and _person_like(word)))
+        and word not in asked
+        and not _TIME_WORD.search(word)
+        and not any(word in q for q in quoted)
     ]
 
 
@@ -262,6 +300,10 @@ def question_focus(question: str) -> str | None:
             return None
         text = re.sub(r"(?:的|是|为|有|叫|叫做|都有|都是|包括|在)+$", "", text[: asked[-1].start()])
     nouns = _nouns(text)
+    tags = pos_tags(text)
+    # A word after a final 的 is a noun whatever jieba tags it ("《重生之门》的导演": 导演/v).
+    if len(tags) >= 2 and tags[-2][0] == "的" and len(tags[-1][0]) >= 2 and tags[-1][0] not in STOPWORDS:
+        nouns.append(tags[-1][0])
     if not nouns or not text.endswith(nouns[-1]) or nouns[-1] in ANSWER_KIND_NOUNS:
         return None
     return nouns[-1]
@@ -284,6 +326,14 @@ def entity_terms(question: str, groups: list[TermGroup]) -> list[TermGroup]:
     return [g for g in groups if not g.unknown and named(g.word)]
 
 
+# "中国女篮成绩" is answered by a place, a round, a score or a mark ("夺得亚军", "无缘四强",
+# "61:83", "9秒83").
+_ASKS_RESULT = re.compile(r"(?:成绩|名次|战绩|排名)(?:是|如何|怎样|怎么样)?[\s？?。呢]*$")
+_STATES_RESULT = re.compile(
+    r"冠军|亚军|季军|殿军|第[\d一二三四五六七八九十]+(?:名|位)|[\d一二三四五六七八九十]+强|[金银铜]牌|夺冠|夺金"
+    r"|出局|淘汰|止步|晋级|无缘|战胜|击败|负于|不敌|输给|赢|获胜|\d+\s*[:：比\-]\s*\d+|排名第|纪录"
+    r"|\d+(?:\.\d+)?\s*(?:秒|分|米|环|公斤|千克|厘米|点)"
+)
 # "具体时间尚未确定", "没有公布访问行程": the sentence says the fact is not known yet.
 _NOT_YET_KNOWN = re.compile(
     r"(?:尚未|还未|暂未|没有|未)(?:完全|正式)?(?:确定|公布|宣布|敲定|明确)|待定|尚不清楚|尚不明确"
@@ -398,13 +448,18 @@ def contradicted_years(sentence: str, question: str, states: re.Pattern[str] | N
     return []
 
 
+# Times that lead into a clause's subject with the figure: "当地时间2022年12月9日下午，".
+_CLOCK = re.compile(r"当地时间|北京时间|[上下中]午|晚上|晚间|凌晨|早上|\d+\s*[年时分]")
+
+
 def figure_relevance(sentence: str, groups: list[TermGroup], states: re.Pattern[str]) -> float:
     """Coverage of the clause that states the figure (with its neighbours): 2.5亿元 next to
     送温暖资金 does not answer a question about 医疗互助 fees, though both are in one sentence."""
     best = 0.0
     for clauses, i in _figure_clauses(sentence, states):
         # A clause that is little more than the figure ("当地时间9月8日，") leads into its subject.
-        lead_in = len(re.findall(r"[\u4e00-\u9fff]", states.sub("", clauses[i]))) <= LEAD_IN_CHARS
+        rest = _CLOCK.sub("", states.sub("", clauses[i]))
+        lead_in = len(re.findall(r"[\u4e00-\u9fff]", rest)) <= LEAD_IN_CHARS
         window = clauses[max(0, i - 1) : i + (2 if lead_in else 1)]
         best = max(best, coverage(groups, "".join(window)))
     return best
@@ -434,6 +489,8 @@ def objection(
         return f"the answer is about {other}"
     if asks_who(question) and not names(sentence, question):
         return "the best sentence names nobody"
+    if _ASKS_CHARACTER.search(question) and not _STATES_CHARACTER.search(form):
+        return "the best sentence names no character played"
     if wanted is not None:
         kind, states = wanted
         if not states.search(form):
@@ -444,6 +501,9 @@ def objection(
             return f"the {kind} stated is about something else"
         if kind in _AMOUNTS and chinese and (narrower := narrower_places(sentence, question, states)):
             return f"the {kind} stated is for {', '.join(narrower)} only"
+        counts_people = kind in ("count", "figure") and _COUNTS_PEOPLE.search(question)
+        if counts_people and not any(_PEOPLE_FIGURE.search(m.group()) for m in re.finditer(_FIGURE, form)):
+            return f"the {kind} stated does not count people"
     if other := (other_category(question, sentence) or other_instance(question, sentence, groups)):
         return f"the answer is about {other}"
     missing_years = years_not_concerned(question, sentence, hit)
@@ -477,6 +537,8 @@ def _factoid_objection(
         windows = ("".join(c[max(0, i - 1) : i + 1]) for c, i in _figure_clauses(sentence, wanted[1]))
         if not any(map(mentions_focus, windows)):
             return f"the figure stated is not the {focus} asked about"
+    if is_factoid(question) and _ASKS_RESULT.search(question) and not _STATES_RESULT.search(form):
+        return "the best sentence states no result"
     if asks_day(question) and (
         not _STATES_DAY.search(form) or figure_relevance(sentence, groups, _STATES_DAY) < FIGURE_CLAUSE_MIN
     ):

@@ -47,6 +47,17 @@ def states(name: str):
     return next(pattern for kind_name, _, pattern in ANSWER_TYPES if kind_name == name)
 
 
+def hit(text: str) -> Hit:
+    return Hit(Chunk("d#0", "d", text, 0, len(text)), DocMeta("新闻"), 1.0)
+
+
+def why(question: str, sentence: str) -> str | None:
+    """The objection to `sentence` as an answer to `question`, with every content word a key term."""
+    groups = [TermGroup(w, (match_form(w),), 1.0) for w in content_words(question)]
+    wanted = answer_type(match_form(question) + " " + question.lower())
+    return objection(question, sentence, hit(sentence), groups, wanted)
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
@@ -71,6 +82,10 @@ def test_figures_need_a_unit_or_a_scale():
     assert states("figure").search("同比增长2.6%")
     assert not states("figure").search("国家统计局关于2022年棉花产量的公告")
     assert states("money").search("投资额高达400亿美元")
+    # A lone 一 is an article, not a count.
+    assert not states("count").search("一条湍急的河流横在救援人员与受困群众之间")
+    assert not states("count").search("成为一个中等发达国家")
+    assert states("count").search("共有十一个项目") and states("count").search("派出两名选手")
     assert states("length").search("主桥长504米")
 
 
@@ -100,6 +115,15 @@ def test_names_are_new_proper_names():
     assert "韩聪" in names("北京冬奥会花样滑冰双人滑决赛中，隋文静和韩聪夺得金牌。", question)
     no_one = "即日起，冰上舞剧《踏冰逐梦》主演动漫IP形象设计作品征集全面开启参赛通道！"
     assert names(no_one, "《踏冰逐梦》的主演是谁") == []
+    # Words of a title or a nickname in quotes, and time words jieba takes for names.
+    film = "第 95 届奥斯卡颁奖典礼于今天上午落幕，影片《瞬息全宇宙》独揽包括最佳女主角在内的 7 项大奖"
+    assert names(film, "2023年奥斯卡最佳女主角", people_only=True) == []
+    trio = "不少观众是被中老年“铁三角”幽默风趣的斗嘴场面吸引，这其实是导演故意为之。"
+    assert names(trio, "漫长的季节的导演是谁？", people_only=True) == []
+    # jieba tags 吴京 a place; a surname and no place suffix make it a person (徐州 stays a place).
+    actor = "吴京的个人总票房达到300亿元，成为中国影史首个达到此票房成就的演员。"
+    assert names(actor, "谁是中国影史首个票房达到300亿元的演员？", people_only=True) == ["吴京"]
+    assert names("徐州、马鞍山发生地震", "地震发生在哪里", people_only=True) == []
 
 
 def test_years_and_places_that_do_not_fit_the_figure():
@@ -115,9 +139,6 @@ def test_years_and_places_that_do_not_fit_the_figure():
 
 
 def test_a_year_compared_with_or_spanned_is_not_the_year_of_the_figure():
-    def hit(text: str) -> Hit:
-        return Hit(Chunk("d#0", "d", text, 0, len(text)), DocMeta("新闻"), 1.0)
-
     compared = "人口出生率为6.77‰，比2021年下降0.75个千分点；"
     assert years_not_concerned("我国2021年人口出生率", compared, hit(compared)) == ["2021"]
     spanned = "2013—2021年,我国工业增加值年均增长6.1%，远高于世界其他主要经济体增长水平。"
@@ -161,6 +182,7 @@ def test_factoid_questions_are_short_and_ask_for_one_fact():
         ("2022中关村论坛的主题是什么？", "主题"),
         ("谁是北京冬奥会第一棒火炬手", "火炬手"),
         ("CBA2021-2022赛季总冠军", "总冠军"),
+        ("《重生之门》的导演", "导演"),  # jieba tags this 导演 a verb; after a final 的 it is a noun
         # The noun after the question word is the kind of answer: 克罗地亚 need not say 球队.
         ("卡塔尔世界杯季军是哪支球队", None),
         ("产品生产者有哪些义务？", None),
@@ -192,14 +214,6 @@ def test_time_questions_ask_for_a_day_and_entities_must_be_in_the_passage():
 def test_objection_on_rgb_training_near_misses():
     """Sentences from passages that stay when the answer is withheld (scripts/rgb_withheld.py)."""
 
-    def hit(text: str) -> Hit:
-        return Hit(Chunk("d#0", "d", text, 0, len(text)), DocMeta("新闻"), 1.0)
-
-    def why(question: str, sentence: str) -> str | None:
-        groups = [TermGroup(w, (match_form(w),), 1.0) for w in content_words(question)]
-        wanted = answer_type(match_form(question) + " " + question.lower())
-        return objection(question, sentence, hit(sentence), groups, wanted)
-
     other_open = "Wardoyo成功夺得2023年台北羽毛球公开赛男单冠军！"
     assert "全英" in why("2023年全英羽毛球公开赛男单冠军？", other_open)
     no_star = "《流浪地球2》上映4天，票房已超15亿元；"
@@ -214,6 +228,30 @@ def test_objection_on_rgb_training_near_misses():
     assert "损失" in why("波兰要求德国赔偿二战损失多少钱", other_subject)
     answered = "北京时间5月30日9时31分，搭载神舟十六号载人飞船的运载火箭在酒泉卫星发射中心点火发射"
     assert why("神舟十六号发射时间？", answered) is None
+    # A clause of nothing but times leads into the subject of the next one.
+    summit = "当地时间2022年12月9日下午，首届中国—阿拉伯国家峰会在沙特首都利雅得举行。"
+    assert why("首届中国—阿拉伯国家峰会的时间", summit) is None
+
+
+def test_objection_on_counts_of_people_characters_and_results():
+    """RGB training near misses: a count of the wrong things, an actor without the character, a
+    match report without the result."""
+
+    terms = "北京冬奥会结束后，澳大利亚奥委会运动员委员会选出新任主席——四届奥运会选手凯特·坎贝尔。"
+    assert "people" in why("北京冬奥会澳大利亚运动员数量", terms)
+    counted = "澳大利亚派出44名运动员参加北京冬奥会。"
+    assert why("北京冬奥会澳大利亚运动员数量", counted) is None
+    web = "《报告》显示，截至2022年6月，我国网民规模为10.51亿，互联网普及率达74.4%。"
+    assert why("2022年6月我国网民规模有多少人？", web) is None
+    cast = "由简川訸执导，雷佳音、袁泉领衔主演，张艺兴、梁冠华等主演的都市情感剧《相逢时节》正在浙江卫视播出"
+    assert "character" in why("梁冠华在《相逢时节》中演的谁", cast)
+    role = "梁冠华在《相逢时节》中饰演张立新，一位国企领导。"
+    assert why("梁冠华在《相逢时节》中演的谁", role) is None
+    assert "character" not in (why("《七人乐队》的导演是谁？", cast) or "")
+    no_result = "中国女篮在2022年女篮世界杯小组赛最后一轮继续高奏凯歌。"
+    assert "result" in why("2022年女篮世界杯中国女篮成绩", no_result)
+    final = "中国女篮在2022年女篮世界杯决赛中以61:83负于美国队，获得亚军。"
+    assert why("2022年女篮世界杯中国女篮成绩", final) is None
 
 
 @pytest.mark.benchmark
@@ -227,7 +265,7 @@ def test_rgb_withheld_answers_are_refused(tmp_path):
     spec.loader.exec_module(script)
     rows = script.refusals(benchmark_dir("rgb_zh"), "train", tmp_path / "cache")
     assert len(rows) == 109
-    assert sum(r["refused"] for r in rows) / len(rows) >= 0.6
+    assert sum(r["refused"] for r in rows) / len(rows) >= 0.65
 
 
 @pytest.mark.benchmark
