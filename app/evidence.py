@@ -40,8 +40,12 @@ _DATING_YEAR = re.compile(rf"(?<![比较]){_YEAR}(?=\s*年)")
 
 # What a question asks for, and what a sentence must contain to answer it. The first match wins.
 _NUMBER = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)"
-# A count: a lone 一 is an article ("一个中等发达国家", "一条河流"), not a figure.
-_COUNT = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]{2,}|[二三四五六七八九十百千万两])"
+# A count, not an ordinal ("第四十一条") nor an article ("一个中等发达国家", "一条河流"); "一小时" counts.
+_COUNT = (
+    r"(?<![第\d.一二三四五六七八九十百千万两])"
+    r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]{2,}|[二三四五六七八九十百千万两]"
+    r"|一(?!\s*(?:个|名|条|家|项|种|位|批|所|座|部|件|套|只|台|辆|架|本|篇|户|株|头)))"
+)
 _MONEY = rf"{_COUNT}\s*(?:万|亿)?\s*(?:美|欧|日|港|英|韩|澳)?元|{_COUNT}\s*(?:万|亿)?\s*(?:英镑|卢布)"
 _UNITS = (
     r"名|人次|人|个|家|项|届|所|批|枚|金|银|铜|类|种|条|元|倍|%|‰|次|小时|岁|周|个月"
@@ -71,6 +75,7 @@ ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
      re.compile(rf"{_NUMBER}\s*[%‰]|百分之|{_NUMBER}成|{_NUMBER}个百分点")),
     ("year", re.compile(r"哪一年|哪年|什么时候|何时|哪一天|[^\d]的?时间(?:是|为)?$|的时间|when|which year"),
      re.compile(r"\d{4}\s*年|\d{1,2}月\d{1,2}日")),
+    ("ordinal", re.compile(r"第几|第多少"), re.compile(rf"第\s*{_NUMBER}")),
     ("count", re.compile(r"多少|几个|几名|几家|几项|几届|几位|how many|number of"),
      re.compile(rf"{_COUNT}\s*(?:万|亿)?\s*(?:{_UNITS})|{_MONEY}")),
     # A question that is just a noun phrase ("2022年高考报名人数") asks for the figure it names.

@@ -86,6 +86,10 @@ def test_figures_need_a_unit_or_a_scale():
     assert not states("count").search("一条湍急的河流横在救援人员与受困群众之间")
     assert not states("count").search("成为一个中等发达国家")
     assert states("count").search("共有十一个项目") and states("count").search("派出两名选手")
+    # An article number is an ordinal; an hour is a count.
+    assert not states("count").search("第四十一条 用人单位经与工会协商后可以延长工作时间")
+    assert states("count").search("一般每日不得超过一小时")
+    assert kind("習近平總書記就我國在第幾屆世界技能大賽上取得佳績作出重要指示?") == "ordinal"
     assert states("length").search("主桥长504米")
 
 
