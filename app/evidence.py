@@ -386,7 +386,8 @@ def key_terms(question: str, bm25: BM25Index, occurs: Callable[[str], bool] | No
             unknown = occurs is not None and not occurs(word)
             groups.append(TermGroup(word, (word,), UNKNOWN_WEIGHT if unknown else YEAR_WEIGHT, unknown))
             continue
-        if word in english:
+        # A Latin name the corpus uses (GDP, RCEP, ChatGPT in a Chinese question) is a term like any other.
+        if word in english and not (occurs is not None and _chinese(question) and occurs(word)):
             translated = ENGLISH_TO_CHINESE.get(word)
             if translated == ():
                 continue  # "how", "many": question words
@@ -533,6 +534,8 @@ def _factoid_objection(
     group = next((g for g in groups if g.word == focus), None)
 
     def mentions_focus(text: str) -> bool:
+        if focus and len(focus) > 2 and focus.endswith("率") and match_form(focus[:-1]) in text:
+            return True  # "同比增长2.6%" states the 增长率
         return bool(group.credit(text)) if group else match_form(focus or "") in text
 
     if wanted is None and focus and not mentions_focus(form):

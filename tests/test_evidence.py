@@ -21,6 +21,7 @@ from app.evidence import (
     entity_terms,
     identifiers,
     is_factoid,
+    key_terms,
     names,
     names_the_role,
     narrower_places,
@@ -31,7 +32,7 @@ from app.evidence import (
     question_focus,
     years_not_concerned,
 )
-from app.lexical import content_words
+from app.lexical import BM25Index, content_words, tokenize
 from app.models import Chunk, DocMeta, Hit
 from app.textnorm import match_form
 
@@ -170,6 +171,22 @@ def test_another_instance_category_or_number_than_the_one_asked():
     assert "五次" in identifiers("全国政协十三届五次会议闭幕时间")
 
 
+def test_a_latin_name_the_corpus_uses_is_a_key_term():
+    """ "GDP" in a Chinese question is what separates the answer from 人口自然增长率; an English
+    word of an English question is still mapped through the glossary."""
+    texts = ["2022年重庆GDP同比增长2.6%", "2022年全市人口自然增长率为-2.11‰"]
+    bm25 = BM25Index.build(tokenize(t) for t in texts)
+    forms = [match_form(t) for t in texts]
+
+    def occurs(term: str) -> bool:
+        return any(term in form for form in forms)
+
+    words = [g.word for g in key_terms("2022年重庆的GDP增长率", bm25, occurs)]
+    assert "gdp" in words
+    english = key_terms("What is the GDP growth rate of Chongqing?", bm25, occurs)
+    assert all(g.unknown or g.word != "gdp" for g in english)
+
+
 def test_factoid_questions_are_short_and_ask_for_one_fact():
     assert is_factoid("2023年温网男单冠军") and is_factoid("《炽道》的主演")
     assert not is_factoid("出售银行卡是犯罪吗")  # yes/no
@@ -232,6 +249,8 @@ def test_objection_on_rgb_training_near_misses():
     assert "损失" in why("波兰要求德国赔偿二战损失多少钱", other_subject)
     answered = "北京时间5月30日9时31分，搭载神舟十六号载人飞船的运载火箭在酒泉卫星发射中心点火发射"
     assert why("神舟十六号发射时间？", answered) is None
+    # A rate is stated by its stem and a percentage.
+    assert why("2022年重庆的GDP增长率", "2022年重庆GDP同比增长2.6%") is None
     # A clause of nothing but times leads into the subject of the next one.
     summit = "当地时间2022年12月9日下午，首届中国—阿拉伯国家峰会在沙特首都利雅得举行。"
     assert why("首届中国—阿拉伯国家峰会的时间", summit) is None
