@@ -594,6 +594,11 @@ def summarise_answers(rows: list[dict], dataset: Dataset) -> dict:
         "false_refusal_rate": m.rate([r["refused"] for r in answerable]),
         "pass_rate": m.rate([r["pass"] for r in done]),
     }
+    if dataset.has_answers:
+        # What users are shown: of the answers given (not refusals), the share that are right.
+        # An answer to an unanswerable question is wrong; a refusal is neither.
+        given = [r for r in done if not r["refused"]]
+        out["answer_precision"] = m.rate([bool(r["answerable"] and r["accuracy"]) for r in given])
     if any("cited_relevant_lenient" in r for r in answerable):
         out["citation_precision_lenient"] = m.rate(_flat(r.get("cited_relevant_lenient") for r in answerable))
     out["by_tag"] = {
@@ -702,6 +707,7 @@ def retrieval_lines(retrieval: dict) -> list[tuple[str, dict]]:
 def answer_rows(answers: dict) -> list[tuple[str, dict]]:
     names = [
         ("accuracy", "Accuracy (answerable)"),
+        ("answer_precision", "Answer precision (answers given that are right)"),
         ("citation_precision", "Citation precision"),
         ("citation_precision_lenient", "Citation precision (answer-bearing)"),
         ("refusal_rate_unanswerable", "Refusal rate (unanswerable)"),

@@ -111,6 +111,31 @@ def test_judge_answer_rules_and_reasons():
     assert ev.judge_answer(no_short_answer, "…", False, ["民法典第一条"])[2] == "no cited passage is relevant"
 
 
+def test_answer_precision_counts_what_users_are_shown():
+    rows = [
+        {"answerable": True, "refused": False, "accuracy": True, "pass": True, "cited_relevant": [True]},
+        {"answerable": True, "refused": False, "accuracy": False, "pass": False, "cited_relevant": [False]},
+        {
+            "answerable": True,
+            "refused": True,
+            "accuracy": False,
+            "pass": False,
+            "cited_relevant": [],
+        },  # not shown
+        {"answerable": False, "refused": False, "accuracy": None, "pass": False},  # invented
+        {"answerable": False, "refused": True, "accuracy": None, "pass": True},  # not shown
+    ]
+    dataset = ev.Dataset("rgb_zh", "rgb_zh", [], "doc", Path("."), Path("."), "gold ids", has_answers=True)
+    answers = ev.summarise_answers(rows, dataset)
+    assert (answers["answer_precision"]["value"], answers["answer_precision"]["n"]) == (
+        pytest.approx(1 / 3),
+        3,
+    )
+    assert answers["accuracy"]["value"] == pytest.approx(1 / 3)
+    unscored = ev.summarise_answers(rows, ev.Dataset("x", "x", [], "doc", Path("."), Path("."), "", False))
+    assert "answer_precision" not in unscored
+
+
 def test_split_uses_the_field_or_the_id_parity():
     assert ev.in_split({"id": "leco-3", "split": "train"}, "train")
     assert ev.in_split({"id": "rgb-17"}, "test") and not ev.in_split({"id": "rgb-17"}, "train")
