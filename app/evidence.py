@@ -279,10 +279,10 @@ def is_factoid(question: str) -> bool:
     )
 
 
-def _nouns(text: str) -> list[str]:
+def _nouns(tags: list[tuple[str, str]]) -> list[str]:
     return [
         word
-        for word, tag in pos_tags(text)
+        for word, tag in tags
         if len(word) >= 2
         and word not in STOPWORDS
         and word not in QUESTION_FILLER
@@ -301,11 +301,11 @@ def question_focus(question: str) -> str | None:
     if text.startswith("谁是"):
         text = text[2:]
     elif asked := list(_QUESTION_WORD.finditer(text)):
-        if _nouns(text[asked[-1].end() :]):
+        if _nouns(pos_tags(text[asked[-1].end() :])):
             return None
         text = re.sub(r"(?:的|是|为|有|叫|叫做|都有|都是|包括|在)+$", "", text[: asked[-1].start()])
-    nouns = _nouns(text)
     tags = pos_tags(text)
+    nouns = _nouns(tags)
     # A word after a final 的 is a noun whatever jieba tags it ("《重生之门》的导演": 导演/v).
     if len(tags) >= 2 and tags[-2][0] == "的" and len(tags[-1][0]) >= 2 and tags[-1][0] not in STOPWORDS:
         nouns.append(tags[-1][0])
