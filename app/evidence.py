@@ -53,6 +53,12 @@ _UNITS = (
 )
 # A figure with a unit or a scale: "1600万人次", "30.8万", "2.6%" (no bare years or dates).
 _FIGURE = rf"(?:{_MONEY}|{_COUNT}\s*(?:万|亿)?\s*(?:{_UNITS})|\d+(?:\.\d+)?\s*(?:万|亿))"
+# A time: a year, a month or a day ("将于10月开幕", "十月一日"); in a statute, the event that
+# starts or ends a period ("劳动合同期满", "自...之日起"), which is how a law answers 何时.
+_TIME = (
+    r"\d{4}\s*年|\d{4}[-/.]\d{1,2}|(?<!\d)\d{1,2}\s*月|[一二三四五六七八九十]+月[一二三四五六七八九十]+[日号]"
+    r"|之日|之时|期满|届满|[日时]起|起算"
+)
 ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("money", re.compile(r"多少钱|多少元|几元|多少块|how much"
                          r"|(?:津贴|补贴|补助|薪水|费用|缴费)(?:标准)?(?:是|有|为)?多少(?![人名个项场次家])"
@@ -74,7 +80,7 @@ ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
                          r"|percentage|proportion|share|\brate\b"),
      re.compile(rf"{_NUMBER}\s*[%‰]|百分之|{_NUMBER}成|{_NUMBER}个百分点")),
     ("year", re.compile(r"哪一年|哪年|什么时候|何时|哪一天|[^\d]的?时间(?:是|为)?$|的时间|when|which year"),
-     re.compile(r"\d{4}\s*年|\d{1,2}月\d{1,2}日")),
+     re.compile(_TIME)),
     ("ordinal", re.compile(r"第几|第多少"), re.compile(rf"第\s*{_NUMBER}")),
     ("count", re.compile(r"多少|几个|几名|几家|几项|几届|几位|how many|number of"),
      re.compile(rf"{_COUNT}\s*(?:万|亿)?\s*(?:{_UNITS})|{_MONEY}")),

@@ -92,6 +92,12 @@ def test_figures_need_a_unit_or_a_scale():
     assert states("count").search("一般每日不得超过一小时")
     assert kind("習近平總書記就我國在第幾屆世界技能大賽上取得佳績作出重要指示?") == "ordinal"
     assert states("length").search("主桥长504米")
+    # A time is a year, a month or a day, or in a statute the event that starts or ends a period.
+    times = ("2022年", "将于10月开幕", "十月一日", "劳动合同期满", "自用工之日起", "从知道之时起算")
+    for time in times:
+        assert states("year").search(time), time
+    assert not states("year").search("劳动合同应当具备以下条款")
+    assert not states("year").search("每月支付二倍的工资")
 
 
 def test_identifiers_are_numbers_periods_and_ordinals():
