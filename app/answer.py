@@ -28,6 +28,7 @@ from app.models import Answer, Citation, Hit
 from app.textnorm import match_form, to_script
 
 RANK_PRIOR = 0.15  # how much a passage's retrieval rank counts when picking sentences
+STATES_BONUS = 0.5  # for a sentence that states what is asked (a figure, a date, a name of a place)
 MAX_SENTENCES = 3
 # The best sentence may fail an evidence test that a close second (within 5% of its score) passes.
 SENTENCES_TRIED = 2
@@ -143,7 +144,7 @@ def compose_answer(
             # What a sentence says includes its document's title and section (云南省…规划 › 专栏三).
             score = context_cover + 0.3 * cover + RANK_PRIOR / (1 + i)
             if states is not None and states.search(form):
-                score += 0.4
+                score += STATES_BONUS
             if _LIST_QUESTION.search(question_form) and sentence.count("、") + sentence.count("；") >= 2:
                 score += 0.15
             candidates.append(_Candidate(i, sentence, score, context_cover))

@@ -60,6 +60,10 @@ _TIME = (
     r"|之日|之时|期满|届满|[日时]起|起算"
 )
 ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
+    # Pay a law sets relative to wages: "百分之一百五十的工资报酬", "二倍的工资", "N个月工资".
+    ("pay", re.compile(r"(?:工资|加班费|报酬|经济补偿|补偿金|赔偿金)[\u4e00-\u9fff]{0,4}?(?:是|有|为|给|发)?"
+                       r"(?:多少|几倍|怎么算|如何计算|按什么标准)"),
+     re.compile(rf"{_MONEY}|百分之[一二三四五六七八九十百]+|\d+(?:\.\d+)?\s*%|{_NUMBER}\s*倍|{_NUMBER}\s*个月")),
     ("money", re.compile(r"多少钱|多少元|几元|多少块|how much"
                          r"|(?:津贴|补贴|补助|薪水|费用|缴费)(?:标准)?(?:是|有|为)?多少(?![人名个项场次家])"
                          r"|多少[\u4e00-\u9fff]{0,3}(?:津贴|补贴|补助)(?!性)"
@@ -124,7 +128,7 @@ def answer_type(question_form: str) -> tuple[str, re.Pattern[str]] | None:
     return None
 
 
-_AMOUNTS = frozenset({"money", "share", "count", "figure"})
+_AMOUNTS = frozenset({"pay", "money", "share", "count", "figure"})
 # "死亡人数", "招录多少人", "运动员数量": a count of people, stated as "10人", "3.71万名", "44位"
 # (or "10.51亿"), not "四届" or "一条".
 _COUNTS_PEOPLE = re.compile(

@@ -26,6 +26,7 @@ LEARNED_TERMS = 10  # measured on LeCoQA train (5-fold): 6 → 0.613, 10 → 0.6
 # Everyday Chinese → policy and legal wording (simplified; matching is on simplified text).
 LAY_TO_POLICY: dict[str, tuple[str, ...]] = {
     "老板": ("用人单位", "雇主", "企业"),
+    "雇主": ("用人单位",),
     "公司": ("用人单位", "企业"),
     "厂里": ("企业", "用人单位"),
     "工厂": ("企业", "制造业"),
@@ -49,6 +50,7 @@ LAY_TO_POLICY: dict[str, tuple[str, ...]] = {
     "拖欠工资": ("拖欠", "劳动报酬"),
     "加班": ("延长工作时间", "加班"),
     "加班费": ("加班工资", "延长工作时间"),
+    "加班工资": ("延长工作时间", "报酬", "加班费"),
     "最低工资": ("最低工资标准",),
     "公积金": ("住房公积金",),
     "退休": ("退休", "养老"),

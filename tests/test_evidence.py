@@ -98,6 +98,11 @@ def test_figures_need_a_unit_or_a_scale():
         assert states("year").search(time), time
     assert not states("year").search("劳动合同应当具备以下条款")
     assert not states("year").search("每月支付二倍的工资")
+    # Pay: in yuan, or relative to wages as laws state it.
+    assert kind("试用期工资最低是多少？") == "pay" and kind("加班费怎么算？") == "pay"
+    for pay in ("百分之八十", "每月支付二倍的工资", "支付一个月工资", "3000元"):
+        assert states("pay").search(pay), pay
+    assert not states("pay").search("用人单位应当按时足额支付劳动报酬")
 
 
 def test_identifiers_are_numbers_periods_and_ordinals():
