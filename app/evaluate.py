@@ -257,12 +257,13 @@ def builder_code_hash() -> str:
 
 def settings_key(embedder: str) -> dict:
     from app.chunk import CHUNK_OVERLAP, CHUNK_SIZE
-    from app.index import FORMAT_VERSION, TOKENIZER
+    from app.index import FORMAT_VERSION, TOKENIZER, tokens_fingerprint
 
     return {
         "chunk_size": CHUNK_SIZE,
         "chunk_overlap": CHUNK_OVERLAP,
         "tokenizer": TOKENIZER,
+        "tokens": tokens_fingerprint(),
         "format": FORMAT_VERSION,
         "embedder": embedder,
         "code": builder_code_hash(),

@@ -344,6 +344,12 @@ def load_index(index_dir: Path) -> Index:
             f"The index at {index_dir} was tokenized with {manifest.get('tokenizer')}, this Gongyou uses "
             f"{TOKENIZER}. Rebuild it: {rebuild_hint(index_dir)}"
         )
+    if manifest.get("tokens_fingerprint", tokens_fingerprint()) != tokens_fingerprint():
+        # The glossary's words guide segmentation: a question cut differently from the index misses.
+        raise IndexProblem(
+            f"The index at {index_dir} was segmented with an older word list (the glossary has changed "
+            f"since). Rebuild it: {rebuild_hint(index_dir)}"
+        )
     build = current_build(index_dir)
     assert build is not None
     try:

@@ -51,6 +51,21 @@ def test_missing_and_damaged_indexes_say_how_to_fix_them(tmp_path: Path, shipped
         load_index(damaged)
 
 
+def test_an_index_segmented_with_an_older_glossary_asks_for_a_rebuild(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.glossary
+
+    index_dir = tmp_path / "index"
+    build(CORPUS, index_dir, "offline", progress=False)
+    words = app.glossary.domain_words()
+    monkeypatch.setattr(app.glossary, "domain_words", lambda: [*words, "加班工资"])
+    with pytest.raises(IndexProblem, match=r"older word list .* Rebuild it: gongyou build"):
+        load_index(index_dir)
+    build(CORPUS, index_dir, "offline", progress=False)
+    assert load_index(index_dir).chunks
+
+
 def test_rebuild_reuses_vectors_of_unchanged_chunks(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
