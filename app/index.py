@@ -331,25 +331,32 @@ def _doc_meta(raw: dict[str, Any]) -> DocMeta:
     return DocMeta.from_dict(raw)
 
 
-def load_index(index_dir: Path) -> Index:
-    """Load the current build, or raise IndexProblem with the command that fixes it."""
-    manifest = read_manifest(index_dir)
+def out_of_date(manifest: dict, index_dir: Path) -> str | None:
+    """Why an index built by an older Gongyou cannot be read by this one, or None."""
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexProblem(
+        return (
             f"The index at {index_dir} has format {manifest.get('format_version')}, this Gongyou reads "
-            f"format {FORMAT_VERSION}. Rebuild it: {rebuild_hint(index_dir)}"
+            f"format {FORMAT_VERSION}."
         )
     if manifest.get("tokenizer") != TOKENIZER:
-        raise IndexProblem(
+        return (
             f"The index at {index_dir} was tokenized with {manifest.get('tokenizer')}, this Gongyou uses "
-            f"{TOKENIZER}. Rebuild it: {rebuild_hint(index_dir)}"
+            f"{TOKENIZER}."
         )
     if manifest.get("tokens_fingerprint", tokens_fingerprint()) != tokens_fingerprint():
         # The glossary's words guide segmentation: a question cut differently from the index misses.
-        raise IndexProblem(
+        return (
             f"The index at {index_dir} was segmented with an older word list (the glossary has changed "
-            f"since). Rebuild it: {rebuild_hint(index_dir)}"
+            f"since)."
         )
+    return None
+
+
+def load_index(index_dir: Path) -> Index:
+    """Load the current build, or raise IndexProblem with the command that fixes it."""
+    manifest = read_manifest(index_dir)
+    if problem := out_of_date(manifest, index_dir):
+        raise IndexProblem(f"{problem} Rebuild it: {rebuild_hint(index_dir)}")
     build = current_build(index_dir)
     assert build is not None
     try:

@@ -1034,8 +1034,9 @@ def launch(
 
 
 def serve(args) -> int:
-    """`gongyou serve`: build the index if it is missing (progress in the terminal), then serve."""
-    from app.index import current_build
+    """`gongyou serve`: build the index if it is missing or was built by an older Gongyou (progress
+    in the terminal), then serve."""
+    from app.index import current_build, out_of_date, read_manifest
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     log.setLevel(logging.INFO)
@@ -1049,11 +1050,15 @@ def serve(args) -> int:
         except (OSError, ValueError) as exc:
             print(f"error: cannot read --auth file: {exc}", file=sys.stderr)
             return 1
+    corpus = Path(getattr(args, "corpus", "corpus"))
     if current_build(index_dir) is None:
+        why = f"No index at {index_dir}."
+    else:
+        why = out_of_date(read_manifest(index_dir), index_dir)
+    if why:
         from app.build import build
 
-        corpus = Path(getattr(args, "corpus", "corpus"))
-        print(f"No index at {index_dir}: building it from {corpus} first…", file=sys.stderr)
+        print(f"{why} Building it from {corpus} first…", file=sys.stderr)
         result = build(corpus, index_dir, embed_model, progress=True)
         print(result.summary(), file=sys.stderr)
     demo = build_ui(index_dir, data_dir, embed_model=embed_model, auth=auth is not None)

@@ -66,6 +66,35 @@ def test_an_index_segmented_with_an_older_glossary_asks_for_a_rebuild(
     assert load_index(index_dir).chunks
 
 
+def test_serve_rebuilds_an_index_segmented_with_an_older_glossary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import argparse
+
+    import app.glossary
+    import app.ui
+
+    index_dir = tmp_path / "index"
+    build(CORPUS, index_dir, "offline", progress=False)
+    words = app.glossary.domain_words()
+    monkeypatch.setattr(app.glossary, "domain_words", lambda: [*words, "加班工资"])
+
+    class Served(Exception):
+        pass
+
+    def build_ui(*args, **kwargs):
+        raise Served  # the index is ready; the UI itself is tested in test_ui_*
+
+    monkeypatch.setattr(app.ui, "build_ui", build_ui)
+    args = argparse.Namespace(
+        index=str(index_dir), corpus=str(CORPUS), data=str(tmp_path), embed_model="offline"
+    )
+    with pytest.raises(Served):
+        app.ui.serve(args)
+    assert "older word list" in capsys.readouterr().err
+    assert load_index(index_dir).chunks  # rebuilt with the current word list
+
+
 def test_rebuild_reuses_vectors_of_unchanged_chunks(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
