@@ -343,11 +343,12 @@ def out_of_date(manifest: dict, index_dir: Path) -> str | None:
             f"The index at {index_dir} was tokenized with {manifest.get('tokenizer')}, this Gongyou uses "
             f"{TOKENIZER}."
         )
-    if manifest.get("tokens_fingerprint", tokens_fingerprint()) != tokens_fingerprint():
+    segmented_with = manifest.get("tokens_fingerprint")  # absent from indexes built before it was kept
+    if segmented_with is not None and segmented_with != tokens_fingerprint():
         # The glossary's words guide segmentation: a question cut differently from the index misses.
         return (
             f"The index at {index_dir} was segmented with an older word list (the glossary has changed "
-            f"since)."
+            "since)."
         )
     return None
 
