@@ -222,7 +222,10 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--benchmark", help="folder with corpus.jsonl + queries.jsonl (default: dev set)")
     e.add_argument("--questions", default=str(config.PROJECT_ROOT / "eval" / "questions.jsonl"))
     e.add_argument("--split", help="only queries of this split (e.g. test)")
-    e.add_argument("--subset", help="queries file inside the benchmark folder, e.g. queries_labor.jsonl")
+    e.add_argument(
+        "--subset",
+        help="queries file in the benchmark folder (queries_labor.jsonl) or a path (eval/...jsonl)",
+    )
     e.add_argument("--retrieval", default="hybrid", help="comma-separated: bm25,dense,hybrid")
     e.add_argument("--out", help="report folder (default eval/reports/<dataset>-<time>)")
     e.add_argument("--json", action="store_true", help="print metrics.json")

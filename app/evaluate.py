@@ -214,7 +214,9 @@ def load_benchmark(folder: Path, subset: str | None, split: str | None, limit: i
     corpus = folder / "corpus.jsonl"
     if not corpus.is_file():
         raise EvalError(f"No corpus.jsonl in {folder}: a benchmark holds corpus.jsonl + queries.jsonl.")
-    questions = folder / (subset or "queries.jsonl")
+    # A subset is a queries file inside the folder (queries_labor.jsonl) or one of our own sets
+    # asked against the benchmark's corpus (eval/labour_statutes.jsonl).
+    questions = Path(subset) if subset and Path(subset).is_file() else folder / (subset or "queries.jsonl")
     rows = select(read_jsonl(questions), split, limit)
     mixed = len({bool(r.get("answerable", True)) for r in rows}) > 1
     items = [benchmark_item(r, mixed) for r in rows]

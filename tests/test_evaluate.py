@@ -295,3 +295,46 @@ def test_rgb_train_sample(capsys, tmp_path):
     assert "lenient" in metrics["retrieval"]
     answers = metrics["answers"]
     assert answers["accuracy"]["n"] > 0 and answers["refusal_rate_unanswerable"]["n"] > 0
+
+
+LABOUR_SET = ROOT / "eval" / "labour_statutes.jsonl"
+
+
+@pytest.mark.benchmark
+def test_labour_statutes_set_matches_the_statutes():
+    """Our worker questions against LeCoQA's statutes: each gold article exists and states every
+    answer part; for each unanswerable question, what an answer would have to say is in no article."""
+    from app.textnorm import match_form
+
+    folder = benchmark_dir("lecoqa")
+    articles = {}
+    for line in (folder / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        articles[row["id"]] = match_form(row["text"])
+    questions = [json.loads(line) for line in LABOUR_SET.read_text(encoding="utf-8").splitlines()]
+    assert len(questions) >= 50 and len({q["id"] for q in questions}) == len(questions)
+    for q in questions:
+        assert set(q["gold_ids"]) <= set(q["answer_bearing_ids"]) <= set(articles), q["id"]
+        for alternatives in q["answer_parts"]:
+            assert any(any(match_form(a) in articles[g] for a in alternatives) for g in q["gold_ids"]), (
+                f"{q['id']}: no gold article states {alternatives}"
+            )
+        if not q["answerable"]:
+            assert q["absent"] and not q["gold_ids"], q["id"]
+            for phrase in q["absent"]:
+                assert not any(match_form(phrase) in text for text in articles.values()), (q["id"], phrase)
+
+
+@pytest.mark.benchmark
+def test_labour_statutes_set_runs_against_the_lecoqa_corpus(capsys, tmp_path, monkeypatch):
+    folder = benchmark_dir("lecoqa")
+    monkeypatch.chdir(ROOT)  # --subset takes a path relative to where gongyou runs
+    code, metrics, err = run_eval(
+        capsys, "--benchmark", str(folder), "--subset", str(LABOUR_SET.relative_to(ROOT)), "--split", "train",
+        "--out", str(tmp_path), "--embed-model", "offline",
+    )  # fmt: skip
+    assert code == 0, err
+    assert metrics["config"]["label"] == "lecoqa-train-labour_statutes"
+    answers = metrics["answers"]
+    assert answers["accuracy"]["n"] == 22 and answers["refusal_rate_unanswerable"]["n"] == 6
+    assert set(metrics["retrieval"]["configs"]["hybrid"]["by_tag"]["hit@5"]) >= {"wages", "injury", "en"}
