@@ -62,7 +62,9 @@ _TIME = (
 ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     # Pay a law sets relative to wages: "百分之一百五十的工资报酬", "二倍的工资", "N个月工资".
     ("pay", re.compile(r"(?:工资|加班费|报酬|经济补偿|补偿金|赔偿金)[\u4e00-\u9fff]{0,4}?(?:是|有|为|给|发)?"
-                       r"(?:多少|几倍|怎么算|如何计算|按什么标准)"),
+                       r"(?:多少|几倍|怎么算|如何计算|按什么标准)"
+                       # what an employer must pay out: "能赔多少", "公司要给多少钱"
+                       r"|(?:赔|赔偿|补偿|给|发|付)多少(?:钱)?(?![人名个项场次家天])"),
      re.compile(rf"{_MONEY}|百分之[一二三四五六七八九十百]+|\d+(?:\.\d+)?\s*%|{_NUMBER}\s*倍|{_NUMBER}\s*个月")),
     ("money", re.compile(r"多少钱|多少元|几元|多少块|how much"
                          r"|(?:津贴|补贴|补助|薪水|费用|缴费)(?:标准)?(?:是|有|为)?多少(?![人名个项场次家])"
@@ -99,7 +101,7 @@ ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
 QUESTION_FILLER = frozenset(
     """几天 多久 多长 几年 几个月 办法 政策 帮 帮助 帮忙 有关 相关 问题 情况 方面 知道 想 想问 了解
     具体 规定 内容 现在 目前 会 要 需要 一般 主要 哪儿 地方 告诉 说 讲 提到 文件 文中 文章 里面 方案
-    意见 国家 政府 今年 我国 有人 是不是 算 时候 数量 数目
+    意见 国家 政府 今年 我国 有人 是不是 算 时候 数量 数目 才能
     tell say said document documents according""".split()
 )
 
@@ -262,7 +264,7 @@ FACTOID_MAX_CHARS = 20
 _NOT_FACTOID = re.compile(
     r"吗$|(?<![什怎那这])么$|是否|能否|可否|可以|能不能|有没有|会不会|是不是|算不算|要不要|还能|怎么|如何|为什么|为何"
 )
-_QUESTION_WORD = re.compile(r"什么|哪些|哪个|哪支|哪位|哪家|哪种|哪类|哪一|哪|谁|多少|几")
+_QUESTION_WORD = re.compile(r"百分之(?:几|多少)|什么|哪些|哪个|哪支|哪位|哪家|哪种|哪类|哪一|哪|谁|多少|几")
 # Nouns that name the kind of answer, not something the answer states: "成绩" is answered by "亚军".
 ANSWER_KIND_NOUNS = frozenset(
     """内容 成绩 结果 区别 差别 条件 要求 程序 情况 方面 意思 原因 作用 影响 特点 后果 责任 方式 办法 措施

@@ -45,6 +45,15 @@ LAY_TO_POLICY: dict[str, tuple[str, ...]] = {
     "薪水": ("工资", "劳动报酬", "薪酬"),
     "涨工资": ("提高", "收入", "工资", "待遇"),
     "赔偿": ("经济补偿", "赔偿金"),
+    "赔": ("赔偿金", "经济补偿"),
+    "违法": ("违反",),
+    "押金": ("收取财物", "担保"),
+    "拖": ("拖欠",),
+    "不发": ("拖欠", "支付"),
+    "没休": ("未休",),
+    "没交": ("未缴纳",),
+    "没缴": ("未缴纳",),
+    "没给": ("未支付",),
     "补偿": ("经济补偿",),
     "欠薪": ("拖欠", "工资", "劳动报酬"),
     "拖欠工资": ("拖欠", "劳动报酬"),
@@ -52,7 +61,7 @@ LAY_TO_POLICY: dict[str, tuple[str, ...]] = {
     "加班费": ("加班工资", "延长工作时间"),
     "加班工资": ("延长工作时间", "报酬", "加班费"),
     "最低工资": ("最低工资标准",),
-    "公积金": ("住房公积金",),
+    "公积金": ("住房公积金", "缴存"),
     "退休": ("退休", "养老"),
     "病假": ("医疗期",),
     "高温": ("高温津贴",),
@@ -62,7 +71,15 @@ LAY_TO_POLICY: dict[str, tuple[str, ...]] = {
     "双倍工资": ("二倍的工资",),
     "上班时间": ("工作时间",),
     "休息": ("休息休假",),
-    "年假": ("带薪年休假",),
+    "年假": ("带薪年休假", "年休假"),
+    "周末": ("休息日",),
+    "一周": ("每周",),
+    "喝酒": ("醉酒",),
+    "喝醉": ("醉酒",),
+    "孩子": ("未成年人", "子女"),
+    "小孩": ("未成年人",),
+    "童工": ("未满十六周岁", "未成年人"),
+    "干活": ("劳动", "工作"),
     "产假": ("产假", "女职工"),
     "怀孕": ("孕期", "女职工"),
     "受伤": ("工伤",),
@@ -272,9 +289,17 @@ ENGLISH_TO_CHINESE: dict[str, tuple[str, ...]] = {
 _ENGLISH_WORD = re.compile(r"[a-z]+|\d{4}")
 
 
+# Kinds of leave and pay workers ask about, kept whole by the segmenter: split, 陪产假 becomes
+# 陪/产假 and matches the 98-day maternity leave, which is a different thing.
+WHOLE_WORDS = (
+    "陪产假 护理假 育儿假 婚假 丧假 探亲假 事假 病假 产假 年休假 年终奖 高温津贴 高温补贴 夜班津贴 "
+    "夜班补贴 餐补 房补 交通补贴 全勤奖 绩效奖金"
+).split()
+
+
 def domain_words() -> list[str]:
     """The Chinese words of the tables, for the segmenter's dictionary."""
-    words = set(LAY_TO_POLICY)
+    words = set(LAY_TO_POLICY) | set(WHOLE_WORDS)
     for terms in (*LAY_TO_POLICY.values(), *ENGLISH_TO_CHINESE.values()):
         words.update(terms)
     return sorted(w for w in words if len(w) >= 2 and not w.isascii())

@@ -68,6 +68,10 @@ def why(question: str, sentence: str) -> str | None:
         ("台积电美国新厂计划投资多少", "money"),
         ("伊丽莎白二世去世时间", "year"),
         ("云南省到2025年高技能人才总量要达到多少?", "count"),
+        # What an employer must pay out is stated relative to wages (二倍, 300%), as laws do.
+        ("公司违法辞退我，能赔多少？", "pay"),
+        ("年假没休，公司要给多少钱？", "pay"),
+        ("老师给多少人上课？", "count"),
         # Legal words that look like the cues but ask no figure.
         ("网络贷款的利率太高怎么办？", None),
         ("高度危险作业责任存在哪些免责事由？", None),
@@ -220,6 +224,7 @@ def test_factoid_questions_are_short_and_ask_for_one_fact():
         ("产品生产者有哪些义务？", None),
         ("人社部提出技能人才工作要坚持哪“三个导向”?", None),  # 工作 is the subject of 坚持
         ("张帅在2022年辛辛那提赛的成绩", None),  # 成绩 is answered by 第二轮, not by 成绩
+        ("公积金单位最少要交工资的百分之几？", "工资"),  # 百分之几 is the question word, not the noun
     ],
 )
 def test_question_focus(question, focus):
@@ -315,3 +320,9 @@ def test_rgb_training_questions_refused_and_answered(capsys, tmp_path, monkeypat
     answers = json.loads(capsys.readouterr().out)["answers"]
     assert answers["refusal_rate_unanswerable"]["value"] >= 0.6
     assert answers["false_refusal_rate"]["value"] <= 0.15
+
+
+def test_kinds_of_leave_stay_whole_words():
+    """Split, 陪产假 would become 陪/产假 and be answered with the 98 days of maternity leave."""
+    assert "陪产假" in content_words("陪产假有几天？")
+    assert "育儿假" in content_words("育儿假每年有几天？")
