@@ -12,6 +12,7 @@ from conftest import ROOT, benchmark_dir
 
 from app import evaluate as ev
 from app.cli import main as cli_main
+from app.textnorm import match_form
 
 FIXTURE = ROOT / "tests" / "fixtures" / "tiny_benchmark"
 DEV_QUESTIONS = ROOT / "eval" / "questions.jsonl"
@@ -304,14 +305,10 @@ LABOUR_SET = ROOT / "eval" / "labour_statutes.jsonl"
 def test_labour_statutes_set_matches_the_statutes():
     """Our worker questions against LeCoQA's statutes: each gold article exists and states every
     answer part; for each unanswerable question, what an answer would have to say is in no article."""
-    from app.textnorm import match_form
-
     folder = benchmark_dir("lecoqa")
-    articles = {}
-    for line in (folder / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        articles[row["id"]] = match_form(row["text"])
-    questions = [json.loads(line) for line in LABOUR_SET.read_text(encoding="utf-8").splitlines()]
+    lines = (folder / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    articles = {row["id"]: match_form(row["text"]) for row in map(json.loads, lines)}
+    questions = ev.read_jsonl(LABOUR_SET)
     assert len(questions) >= 50 and len({q["id"] for q in questions}) == len(questions)
     for q in questions:
         assert set(q["gold_ids"]) <= set(q["answer_bearing_ids"]) <= set(articles), q["id"]
