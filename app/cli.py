@@ -48,7 +48,7 @@ def _pipeline(args: argparse.Namespace):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from app.build import build
+    from app.index.build import build
 
     result = build(
         Path(args.corpus),
@@ -62,7 +62,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _run_questions(args: argparse.Namespace, one) -> int:
-    from app.question import QuestionError
+    from app.search.question import QuestionError
 
     pipeline = _pipeline(args)
     if args.input:
@@ -104,19 +104,19 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from app.ui import serve
+    from app.web.ui import serve
 
     return serve(args)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from app.evaluate import main as eval_main
+    from app.evaluation.evaluate import main as eval_main
 
     return eval_main(args)
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from app.build import add
+    from app.index.build import add
 
     result = add([Path(p) for p in args.paths], Path(args.index))
     print(result.summary())
@@ -126,7 +126,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from app.build import remove
+    from app.index.build import remove
 
     try:
         result = remove(args.doc_ids, Path(args.index))
@@ -141,8 +141,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from app.build import document_rows
-    from app.index import load_index
+    from app.index.build import document_rows
+    from app.index.store import load_index
 
     index = load_index(Path(args.index))
     rows = document_rows(index)
@@ -169,7 +169,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
-    from app.feedback import FeedbackStore
+    from app.web.feedback import FeedbackStore
 
     store = FeedbackStore(Path(args.data))
     count = store.export_jsonl(Path(args.out) if args.out else None)
@@ -257,8 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     args = parser().parse_args(argv)
-    from app.index import IndexProblem
-    from app.question import QuestionError
+    from app.index.store import IndexProblem
+    from app.search.question import QuestionError
 
     try:
         return args.func(args)

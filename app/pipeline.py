@@ -12,17 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.answer import compose_answer
-from app.embed import OFFLINE_NAME
-from app.index import (
+from app.answer.compose import compose_answer
+from app.index.embedders import OFFLINE_NAME
+from app.index.store import (
     check_embedder,
     current_build,
     index_embedder,
     load_index,
 )
 from app.models import Answer, Hit
-from app.question import clean_question, language_of, standalone_question
-from app.retrieve import Retriever
+from app.search.question import clean_question, language_of, standalone_question
+from app.search.retriever import Retriever
 
 ANSWER_PASSAGES = 5
 
@@ -56,7 +56,7 @@ class Pipeline:
     def occurs(self, term: str) -> bool:
         """Whether a term (in the matching form) appears anywhere in the indexed text."""
         if self._corpus_form is None:
-            from app.textnorm import match_form
+            from app.text.normalize import match_form
 
             docs = self.index.docs
             parts = [f"{docs[c.doc_id].title}{c.heading}{c.text}" for c in self.index.chunks]

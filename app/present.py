@@ -7,7 +7,7 @@ from typing import Any
 
 from app.models import Hit
 from app.pipeline import AskResult, SearchResult
-from app.textnorm import to_script
+from app.text.normalize import to_script
 
 _LAW_ARTICLE = re.compile(
     r"^(.+?)(第[一二三四五六七八九十百千零〇两\d]+[条條](?:之[一二三四五六七八九十]+)?)$"

@@ -66,7 +66,7 @@ def _corpus_for(size: str, workdir: Path) -> Path:
 
 def run_size(size: str) -> dict:
     """Worker: build one size offline, then time search and ask in-process (warm)."""
-    from app.build import build
+    from app.index.build import build
     from app.pipeline import Pipeline
 
     with tempfile.TemporaryDirectory() as tmp:

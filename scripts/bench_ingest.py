@@ -5,7 +5,7 @@
 2. Rebuild after changing one document: how many chunks were embedded again, against that
    document's chunk count (only its changed chunks should be).
 3. Add to a 12k-passage index (LeCoQA corpus.jsonl): one document added in-process with
-   `app.build.add` and with the `gongyou add` command (wall time of the whole process).
+   `app.index.build.add` and with the `gongyou add` command (wall time of the whole process).
 
 The documents are written into a temporary folder; nothing is copied into the repository.
 Texts are sentences of the shipped corpus and, when ../shared/benchmarks/lecoqa is present,
@@ -160,7 +160,7 @@ HTML = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}-维权
 
 def generate(folder: Path, count: int, seed: int = 7) -> dict:
     """Write `count` documents into folder; → what was written (per format, text bytes)."""
-    from app.textnorm import to_traditional
+    from app.text.normalize import to_traditional
 
     rng = random.Random(seed)
     sentences, laws = _sentences(), _laws()
@@ -207,7 +207,7 @@ def generate(folder: Path, count: int, seed: int = 7) -> dict:
 
 
 def step_build(corpus: str, index: str) -> dict:
-    from app.build import build
+    from app.index.build import build
 
     started = time.perf_counter()
     result = build(Path(corpus), Path(index), "offline", progress=False)
@@ -226,7 +226,7 @@ def step_build(corpus: str, index: str) -> dict:
 
 def step_add(index: str, *paths: str) -> dict:
     """Each path added in turn in this process (the first pays for jieba's dictionary)."""
-    from app.build import add
+    from app.index.build import add
 
     runs = []
     for path in paths:
@@ -244,7 +244,7 @@ def step_add(index: str, *paths: str) -> dict:
 
 
 def step_chunks(index: str, doc_id: str) -> dict:
-    from app.index import load_index
+    from app.index.store import load_index
 
     index_ = load_index(Path(index))
     return {"chunks": sum(c.doc_id == doc_id for c in index_.chunks), "total": len(index_.chunks)}

@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="gongyou-bench-") as tmp:
         index = Path(args.index) if args.index else Path(tmp) / "index"
         if not args.index:
-            from app.build import build
+            from app.index.build import build
 
             build(ROOT / "corpus", index, "offline", progress=False)
         port = free_port()

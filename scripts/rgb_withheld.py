@@ -21,11 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.answer import compose_answer  # noqa: E402
-from app.evaluate import CACHE, cached_index, in_split, load_benchmark, read_jsonl  # noqa: E402
-from app.metrics import rate  # noqa: E402
+from app.answer.compose import compose_answer  # noqa: E402
+from app.evaluation.evaluate import CACHE, cached_index, in_split, load_benchmark, read_jsonl  # noqa: E402
+from app.evaluation.metrics import rate  # noqa: E402
 from app.pipeline import ANSWER_PASSAGES, Pipeline  # noqa: E402
-from app.textnorm import match_form  # noqa: E402
+from app.text.normalize import match_form  # noqa: E402
 
 DEFAULT_FOLDER = ROOT.parent / "shared" / "benchmarks" / "rgb_zh"
 SEARCHED = 40  # passages retrieved before the answer-holding ones are withheld

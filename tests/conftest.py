@@ -20,7 +20,7 @@ BENCHMARKS = SHARED / "benchmarks"
 @pytest.fixture(scope="session")
 def shipped_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped corpus built with the offline embedder (what this machine and CI run)."""
-    from app.build import build
+    from app.index.build import build
 
     index_dir = tmp_path_factory.mktemp("index")
     build(CORPUS, index_dir, "offline", progress=False)

@@ -1,0 +1,87 @@
+"""Chunk spans, headings, pages and law articles."""
+
+from __future__ import annotations
+
+from conftest import CORPUS
+
+from app.ingest.chunk import chunk_document
+from app.ingest.clean import clean_text
+from app.models import PAGE_BREAK, CleanDocument, DocMeta
+
+
+def _clean(name: str) -> CleanDocument:
+    path = CORPUS / name
+    return CleanDocument(path.stem, clean_text(path.read_text(encoding="utf-8")), DocMeta(title=path.stem))
+
+
+def test_every_chunk_span_points_at_its_text_in_every_shipped_document() -> None:
+    for path in sorted(CORPUS.glob("*.txt")):
+        doc = _clean(path.name)
+        chunks = chunk_document(doc, chunk_size=300, chunk_overlap=50)
+        assert chunks, path.name
+        for chunk in chunks:
+            assert doc.text[chunk.start : chunk.end] == chunk.text
+            assert len(chunk.text) <= 300
+        # Nothing is lost between chunks: a line no span covers is a short heading, never a sentence.
+        covered = set()
+        for chunk in chunks:
+            covered.update(range(chunk.start, chunk.end))
+        for offset, line in _lines_with_offsets(doc.text):
+            if line.strip() and not covered.intersection(range(offset, offset + len(line))):
+                assert len(line) <= 60 and line.strip()[-1] not in "。；！？", line
+
+
+def _lines_with_offsets(text: str):
+    offset = 0
+    for line in text.split("\n"):
+        yield offset, line
+        offset += len(line) + 1
+
+
+def test_chunks_keep_nearest_section_heading() -> None:
+    chunks = chunk_document(_clean("yunnan-14th-five-year-plan-industrial-workers.txt"))
+    by_text = {c.text[:20]: c.heading for c in chunks}
+    heading_of_target = next(
+        c.heading for c in chunks if "新增取得職業資格證書或職業技能等級證書100萬人" in c.text
+    )
+    assert heading_of_target == "專欄三 素質提升"
+    assert any(h == "(一)指導思想" for h in by_text.values())
+
+
+def test_chunks_end_on_sentence_boundaries_where_possible() -> None:
+    chunks = chunk_document(_clean("2024-10-21-central-opinions-industrial-worker-reform.txt"), 120, 20)
+    endings = [c.text[-1] for c in chunks]
+    assert sum(e in "。；！？" for e in endings) >= 0.8 * len(endings)
+
+
+def test_page_numbers_counted_from_page_breaks() -> None:
+    text = f"夜班补贴规定\n\n第一页讲适用范围。{PAGE_BREAK}第二页讲夜班补贴每晚30元。"
+    doc = CleanDocument("night", text, DocMeta(title="夜班补贴规定", source_path="night.pdf"))
+    chunks = chunk_document(doc)
+    page_of = {c.text: c.page for c in chunks}
+    assert page_of["第二页讲夜班补贴每晚30元。"] == 2
+    assert any(p == 1 for p in page_of.values())
+
+
+def test_laws_are_chunked_one_article_per_chunk_with_the_chapter() -> None:
+    law = "\n".join([
+        "中华人民共和国劳动合同法",
+        "第一章 总则",
+        "第一条 为了完善劳动合同制度，制定本法。",
+        "第二条 中华人民共和国境内的企业建立劳动关系，适用本法。",
+        "第七章 法律责任",
+        "第八十二条 用人单位自用工之日起超过一个月不满一年未与劳动者订立书面劳动合同的，"
+        "应当向劳动者每月支付二倍的工资。",
+        "第八十三条 用人单位违反本法规定与劳动者约定试用期的，由劳动行政部门责令改正。",
+    ])  # fmt: skip
+    chunks = chunk_document(CleanDocument("law", law, DocMeta(title="劳动合同法")))
+    article = next(c for c in chunks if c.article == "第八十二条")
+    assert article.heading == "第七章 法律责任"
+    assert "二倍的工资" in article.text and "第八十三条" not in article.text
+    assert {c.article for c in chunks} >= {"第一条", "第二条", "第八十二条", "第八十三条"}
+
+
+def test_ready_passages_are_never_split() -> None:
+    text = "劳动者" * 400
+    chunks = chunk_document(CleanDocument("p1", text, DocMeta(title="p1"), is_passage=True))
+    assert len(chunks) == 1 and chunks[0].text == text and chunks[0].chunk_id == "p1#0"
