@@ -15,9 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from app import config
-
-BAD_INPUT = 2
-PROBLEM = 1
+from app.errors import BAD_INPUT, PROBLEM, BadInput, GongyouError
 
 
 def _emit(obj: object) -> None:
@@ -26,7 +24,10 @@ def _emit(obj: object) -> None:
 
 def _questions(path: str) -> Iterator[str]:
     """One question per line: plain text, or a JSON object with a "question" field."""
-    stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+    try:
+        stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise BadInput(f"Cannot read the --input file {path}: {exc.strerror or exc}.") from exc
     with stream:
         for line in stream:
             line = line.strip()
@@ -128,14 +129,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     from app.index.build import remove
 
-    try:
-        result = remove(args.doc_ids, Path(args.index))
-    except KeyError as exc:
-        print(f"error: {exc.args[0]}", file=sys.stderr)
-        return BAD_INPUT
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return BAD_INPUT
+    result = remove(args.doc_ids, Path(args.index))
     print(result.summary())
     return 0
 
@@ -196,8 +190,10 @@ def parser() -> argparse.ArgumentParser:
 
     b = with_index(sub.add_parser("build", help="index a corpus folder or .jsonl of passages"))
     b.add_argument("--corpus", default=str(config.default_corpus()), help="documents (GONGYOU_CORPUS)")
-    b.add_argument("--chunk-size", type=int, default=300)
-    b.add_argument("--chunk-overlap", type=int, default=50)
+    b.add_argument("--chunk-size", type=int, help="characters per passage (default: app/settings.py)")
+    b.add_argument(
+        "--chunk-overlap", type=int, help="characters shared by neighbours (default: app/settings.py)"
+    )
     b.set_defaults(func=cmd_build)
 
     for name, func, k in (("search", cmd_search, 5), ("ask", cmd_ask, 5)):
@@ -257,17 +253,11 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     args = parser().parse_args(argv)
-    from app.index.store import IndexProblem
-    from app.search.question import QuestionError
-
     try:
         return args.func(args)
-    except QuestionError as exc:
+    except GongyouError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return BAD_INPUT
-    except (IndexProblem, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return PROBLEM
+        return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -23,8 +23,7 @@ from app.index.store import (
 from app.models import Answer, Hit
 from app.search.question import clean_question, language_of, standalone_question
 from app.search.retriever import Retriever
-
-ANSWER_PASSAGES = 5
+from app.settings import current
 
 
 @dataclass
@@ -83,12 +82,12 @@ class Pipeline:
         timings = {**retrieval.timings_ms, "total": (time.perf_counter() - started) * 1000}
         return SearchResult(question, retrieval.hits, _rounded(timings))
 
-    def ask(self, question: str, history: Sequence[str] = (), k: int = ANSWER_PASSAGES) -> AskResult:
+    def ask(self, question: str, history: Sequence[str] = (), k: int | None = None) -> AskResult:
         started = time.perf_counter()
         question = clean_question(question)
         standalone = standalone_question(question, history)
         language = language_of(question)
-        retrieval = self.retriever.search(standalone, k=k)
+        retrieval = self.retriever.search(standalone, k=k or current().answer_passages)
         retrieved = time.perf_counter()
         answer = compose_answer(standalone, retrieval.hits, self.index.bm25, language, self.occurs)
         answer.question = question

@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 from app.answer.compose import compose_answer  # noqa: E402
 from app.evaluation.evaluate import CACHE, cached_index, in_split, load_benchmark, read_jsonl  # noqa: E402
 from app.evaluation.metrics import rate  # noqa: E402
-from app.pipeline import ANSWER_PASSAGES, Pipeline  # noqa: E402
+from app.pipeline import Pipeline  # noqa: E402
+from app.settings import current  # noqa: E402
 from app.text.normalize import match_form  # noqa: E402
 
 DEFAULT_FOLDER = ROOT.parent / "shared" / "benchmarks" / "rgb_zh"
@@ -38,7 +39,7 @@ def withheld_hits(pipeline: Pipeline, row: dict) -> list:
     hits = pipeline.retriever.search(row["question"], k=SEARCHED).hits
     kept = [h for h in hits if h.chunk.doc_id not in hidden]
     kept = [h for h in kept if not any(a in match_form(h.chunk.text) for a in answers)]
-    return kept[:ANSWER_PASSAGES]
+    return kept[: current().answer_passages]
 
 
 def refusals(folder: Path, split: str, cache: Path) -> list[dict]:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from app.answer.evidence.rules import (
     CLAUSE,
-    COVERAGE_MIN,
     TermGroup,
     answer_type,
     coverage,
@@ -25,15 +24,9 @@ from app.answer.evidence.rules import (
 )
 from app.index.bm25 import BM25Index
 from app.models import Answer, Citation, Hit
+from app.settings import current
 from app.text.normalize import match_form, to_script
 
-RANK_PRIOR = 0.15  # how much a passage's retrieval rank counts when picking sentences
-STATES_BONUS = 0.5  # for a sentence that states what is asked (a figure, a date, a name of a place)
-MAX_SENTENCES = 3
-# The best sentence may fail an evidence test that a close second (within 5% of its score) passes.
-SENTENCES_TRIED = 2
-TRIED_SCORE_SHARE = 0.95
-MAX_SENTENCE_CHARS = 140
 HOTLINE = "12351"
 
 REFUSAL = {
@@ -69,18 +62,20 @@ def _sentences(text: str) -> list[str]:
 
 def _trim(sentence: str, groups: list[TermGroup], states: re.Pattern[str] | None) -> str:
     """A long sentence cut to its best run of clauses, keeping a leading "到2025年," clause."""
-    if len(sentence) <= MAX_SENTENCE_CHARS:
+    limit = current().max_sentence_chars
+    if len(sentence) <= limit:
         return sentence
     clauses = CLAUSE.findall(sentence)
-    best, best_score = sentence[:MAX_SENTENCE_CHARS], -1.0
+    best, best_score = sentence[:limit], -1.0
     for i in range(len(clauses)):
         window = ""
         for j in range(i, len(clauses)):
-            if len(window) + len(clauses[j]) > MAX_SENTENCE_CHARS and window:
+            if len(window) + len(clauses[j]) > limit and window:
                 break
             window += clauses[j]
             form = match_form(window)
-            score = coverage(groups, form) + (0.5 if states is not None and states.search(form) else 0)
+            stated = states is not None and states.search(form)
+            score = coverage(groups, form) + (current().trim_states_bonus if stated else 0)
             if score > best_score:
                 best, best_score = window, score
     lead = clauses[0] if clauses else ""
@@ -131,8 +126,10 @@ def compose_answer(
     best_passage_cover = max(
         coverage(groups, match_form(f"{h.meta.title}{h.chunk.heading}{h.chunk.text}")) for h in hits[:3]
     )
-    if best_passage_cover < COVERAGE_MIN:
-        return _refusal(question, language, f"key terms covered {best_passage_cover:.2f} < {COVERAGE_MIN}")
+    settings = current()
+    if best_passage_cover < settings.coverage_min:
+        minimum = settings.coverage_min
+        return _refusal(question, language, f"key terms covered {best_passage_cover:.2f} < {minimum}")
 
     candidates: list[_Candidate] = []
     for i, hit in enumerate(hits):
@@ -142,22 +139,22 @@ def compose_answer(
             cover = coverage(groups, form)
             context_cover = coverage(groups, form + context)
             # What a sentence says includes its document's title and section (云南省…规划 › 专栏三).
-            score = context_cover + 0.3 * cover + RANK_PRIOR / (1 + i)
+            score = context_cover + settings.own_cover_share * cover + settings.rank_prior / (1 + i)
             if states is not None and states.search(form):
-                score += STATES_BONUS
+                score += settings.states_bonus
             if _LIST_QUESTION.search(question_form) and sentence.count("、") + sentence.count("；") >= 2:
-                score += 0.15
+                score += settings.list_bonus
             candidates.append(_Candidate(i, sentence, score, context_cover))
     if not candidates:
         return _refusal(question, language, "the passages hold no whole sentence")
     candidates.sort(key=lambda c: -c.score)
-    if candidates[0].cover < COVERAGE_MIN:
+    if candidates[0].cover < settings.coverage_min:
         cover = candidates[0].cover
-        return _refusal(question, language, f"best sentence covers {cover:.2f} < {COVERAGE_MIN}")
+        return _refusal(question, language, f"best sentence covers {cover:.2f} < {settings.coverage_min}")
     tried = [
         c
-        for c in candidates[:SENTENCES_TRIED]
-        if c.cover >= COVERAGE_MIN and c.score >= TRIED_SCORE_SHARE * candidates[0].score
+        for c in candidates[: settings.sentences_tried]
+        if c.cover >= settings.coverage_min and c.score >= settings.tried_score_share * candidates[0].score
     ]
     reasons: list[str] = []  # why each tried sentence fails; the best one's reason is reported
     for best in tried:
@@ -169,7 +166,7 @@ def compose_answer(
 
     chosen = [best]
     for cand in candidates[1:]:
-        if len(chosen) >= MAX_SENTENCES or cand.score < 0.8 * best.score:
+        if len(chosen) >= settings.max_sentences or cand.score < settings.second_sentence_share * best.score:
             break
         # A second sentence must be as much about the question as the first (same region, same topic).
         if cand.cover >= best.cover - 1e-9 and all(cand.sentence != c.sentence for c in chosen):

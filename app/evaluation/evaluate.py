@@ -39,7 +39,9 @@ from pathlib import Path
 from typing import Any
 
 from app import config
+from app.errors import BAD_INPUT, GongyouError
 from app.evaluation import metrics as m
+from app.settings import current
 
 KS = (1, 5, 10, 20)
 TOP = max(KS)  # retrieved per question and mode
@@ -55,15 +57,17 @@ CACHE_KEEP = 3  # cached builds kept per dataset and embedder
 # (folders count whole: every module in them).
 BUILD_SOURCES = ("ingest", "index", "text", "models.py")
 
-OK, ERROR, BAD_INPUT, GATE_MISSED = 0, 1, 2, 3
+OK, GATE_MISSED = 0, 3
 
 
-class EvalError(RuntimeError):
+class EvalError(GongyouError, RuntimeError):
     """A problem with the question set, the benchmark or the index; the message says the fix."""
 
 
 class FlagError(EvalError):
     """A flag value that cannot work (exit code 2)."""
+
+    exit_code = BAD_INPUT
 
 
 # --------------------------------------------------------------------------- questions
@@ -266,11 +270,10 @@ def builder_code_hash() -> str:
 
 def settings_key(embedder: str) -> dict:
     from app.index.store import FORMAT_VERSION, TOKENIZER, tokens_fingerprint
-    from app.ingest.chunk import CHUNK_OVERLAP, CHUNK_SIZE
 
     return {
-        "chunk_size": CHUNK_SIZE,
-        "chunk_overlap": CHUNK_OVERLAP,
+        "chunk_size": current().chunk_size,
+        "chunk_overlap": current().chunk_overlap,
         "tokenizer": TOKENIZER,
         "tokens": tokens_fingerprint(),
         "format": FORMAT_VERSION,
@@ -951,6 +954,7 @@ def evaluate(args: argparse.Namespace, progress: bool = True) -> tuple[dict, lis
         "answers_use": ANSWER_MODE,
         "ks": list(KS),
         "code": code_state(),
+        "tuning": current().as_dict(),
         "started_at": started_at,
     }
     metrics = summarise(rows, dataset, modes, run_config)
@@ -964,17 +968,7 @@ def default_out(label: str) -> Path:
 
 def main(args: argparse.Namespace) -> int:
     """`gongyou eval`; see the module docstring for the exit codes."""
-    from app.index.embedders import EmbedderUnavailable
-    from app.index.store import IndexProblem
-
-    try:
-        metrics, rows = evaluate(args, progress=getattr(args, "progress", True))
-    except FlagError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return BAD_INPUT
-    except (EvalError, IndexProblem, EmbedderUnavailable, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return ERROR
+    metrics, rows = evaluate(args, progress=getattr(args, "progress", True))
     out = Path(args.out) if getattr(args, "out", None) else default_out(metrics["config"]["label"])
     metrics["config"]["report"] = str(out)
     write_report(metrics, rows, out)

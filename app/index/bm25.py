@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from app.settings import current
+
 
 def _bm25_matrix(parts: list[np.ndarray], n_vocab: int, k1: float, b: float, dtype, int_dtype) -> dict:
     """bm25s's "lucene" scores as its CSC matrix (token columns, passage rows), vectorised.
@@ -53,7 +55,9 @@ class BM25Index:
         self.vocab: dict[str, int] = model.vocab_dict
 
     @classmethod
-    def build(cls, token_lists: Iterable[list[str]], k1: float = 1.2, b: float = 0.75) -> BM25Index:
+    def build(
+        cls, token_lists: Iterable[list[str]], k1: float | None = None, b: float | None = None
+    ) -> BM25Index:
         """Index token lists; ids replace strings as they come, so 100k passages need no
         20 million string objects at once (that was 1.5 GB of the build's peak memory)."""
         vocab: dict[str, int] = {"": 0}
@@ -65,7 +69,7 @@ class BM25Index:
 
     @classmethod
     def from_ids(
-        cls, ids: list[np.ndarray], vocab: dict[str, int], k1: float = 1.2, b: float = 0.75
+        cls, ids: list[np.ndarray], vocab: dict[str, int], k1: float | None = None, b: float | None = None
     ) -> BM25Index:
         """Index passages given as arrays of ids into vocab (ids 0..len(vocab)-1; an empty
         passage counts as the one token ""). Used by incremental builds that keep token ids."""
@@ -73,6 +77,8 @@ class BM25Index:
 
         empty = vocab.setdefault("", len(vocab))
         ids = [p if p.size else np.array([empty], dtype=np.int32) for p in ids]
+        k1 = current().bm25_k1 if k1 is None else k1
+        b = current().bm25_b if b is None else b
         model = bm25s.BM25(k1=k1, b=b)
         # bm25s's own index() loops in Python per passage (~1 s at 12k passages, most of a
         # `gongyou add`); _bm25_matrix computes the same matrix, bit for bit, with numpy.

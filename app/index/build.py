@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from app.errors import BadInput, CorpusProblem
 from app.index.embedders import Embedder, load_embedder
 from app.index.store import (
     Index,
@@ -30,12 +31,24 @@ from app.index.store import (
     rebuild_hint,
     write_index,
 )
-from app.ingest.chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_documents
+from app.ingest.chunk import chunk_documents
 from app.ingest.clean import clean_document
 from app.ingest.loaders import MAX_FILE_BYTES, LoadReport, load_corpus
 from app.models import Chunk, DocMeta, Document
+from app.settings import current
 
 LOCK_FILE = ".lock"
+
+
+class UnknownDocuments(BadInput, KeyError):
+    """Document ids that are not in the index."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+class EmptyIndex(BadInput, ValueError):
+    """A change that would leave the index without documents."""
 
 
 @dataclass
@@ -130,8 +143,8 @@ class _ReuseOnly:
 def _chunk_settings(index: Index) -> dict[str, int]:
     settings = index.manifest.get("settings", {})
     return {
-        "chunk_size": int(settings.get("chunk_size", CHUNK_SIZE)),
-        "chunk_overlap": int(settings.get("chunk_overlap", CHUNK_OVERLAP)),
+        "chunk_size": int(settings.get("chunk_size", current().chunk_size)),
+        "chunk_overlap": int(settings.get("chunk_overlap", current().chunk_overlap)),
     }
 
 
@@ -206,26 +219,28 @@ def build(
     index_dir: Path,
     embed_model: str | None = None,
     *,
-    chunk_size: int = CHUNK_SIZE,
-    chunk_overlap: int = CHUNK_OVERLAP,
+    chunk_size: int | None = None,
+    chunk_overlap: int | None = None,
     progress: bool = True,
     warn: Callable[[str], None] | None = None,
     embedder: Embedder | None = None,
     max_file_bytes: int = MAX_FILE_BYTES,
 ) -> BuildResult:
-    """Index a whole corpus into index_dir; raises FileNotFoundError for a missing corpus.
+    """Index a whole corpus into index_dir; raises CorpusProblem for a missing or unreadable corpus.
 
     Chunks whose text is unchanged since the current build keep their vectors and tokens.
     """
     started = time.perf_counter()
+    chunk_size = chunk_size or current().chunk_size
+    chunk_overlap = current().chunk_overlap if chunk_overlap is None else chunk_overlap
     corpus, index_dir = Path(corpus), Path(index_dir)
     if not corpus.exists():
-        raise FileNotFoundError(
+        raise CorpusProblem(
             f"No corpus at {corpus}. Pass --corpus with a folder of documents or a .jsonl of passages."
         )
     docs, report = load_corpus(corpus, max_file_bytes=max_file_bytes)
     if not docs:
-        raise FileNotFoundError(f"No readable documents in {corpus}.\n{report.summary()}")
+        raise CorpusProblem(f"No readable documents in {corpus}.\n{report.summary()}")
     embedder = embedder or load_embedder(embed_model, **({"warn": warn} if warn else {}))
     chunks = _chunks_for(docs, chunk_size, chunk_overlap)
     metas = {d.doc_id: d.meta for d in docs}
@@ -315,7 +330,7 @@ def add(
 def remove(doc_ids: Sequence[str], index_dir: Path) -> BuildResult:
     """Remove documents by id (as `gongyou list` shows them); embeds nothing.
 
-    Raises KeyError naming ids that are not in the index, ValueError if nothing would remain.
+    Raises UnknownDocuments naming ids that are not in the index, EmptyIndex if nothing would remain.
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
@@ -323,13 +338,13 @@ def remove(doc_ids: Sequence[str], index_dir: Path) -> BuildResult:
         index = load_index(index_dir)
         missing = [d for d in doc_ids if d not in index.docs]
         if missing:
-            raise KeyError(
+            raise UnknownDocuments(
                 f"Not in the index: {', '.join(missing)}. `gongyou list --index {index_dir}` shows the "
                 "document ids."
             )
         gone = set(doc_ids)
         if gone >= set(index.docs):
-            raise ValueError(
+            raise EmptyIndex(
                 "Removing every document would leave an empty index; build another corpus instead: "
                 f"{rebuild_hint(index_dir)}"
             )

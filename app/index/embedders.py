@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from app.errors import GongyouError
 from app.text.normalize import match_form
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
@@ -35,7 +36,7 @@ class Embedder(Protocol):
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-class EmbedderUnavailable(RuntimeError):
+class EmbedderUnavailable(GongyouError, RuntimeError):
     """The requested model cannot be loaded here; the message says how to fix it."""
 
 

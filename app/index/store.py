@@ -28,17 +28,18 @@ from typing import Any
 
 import numpy as np
 
+from app.errors import GongyouError
 from app.index.bm25 import BM25Index
 from app.index.embedders import Embedder
 from app.models import Chunk, DocMeta
+from app.settings import current
 from app.text.segment import tokenize_many
 
 FORMAT_VERSION = 1
-HNSW_THRESHOLD = 50_000  # below it exact search is fast enough and exact; see scripts/bench_core.py
 TOKENIZER = "jieba-words+han-bigrams-v3"
 
 
-class IndexProblem(RuntimeError):
+class IndexProblem(GongyouError, RuntimeError):
     """The index is missing, damaged or does not fit the request; the message says what to run."""
 
 
@@ -94,10 +95,11 @@ def _dense_index(vectors: np.ndarray):
     import faiss
 
     n, dim = vectors.shape
-    if n >= HNSW_THRESHOLD:
-        dense = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        dense.hnsw.efConstruction = 64
-        dense.hnsw.efSearch = 96
+    settings = current()
+    if n >= settings.hnsw_threshold:
+        dense = faiss.IndexHNSWFlat(dim, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        dense.hnsw.efConstruction = settings.hnsw_ef_construction
+        dense.hnsw.efSearch = settings.hnsw_ef_search
     else:
         dense = faiss.IndexFlatIP(dim)
     if n:
@@ -270,13 +272,14 @@ def write_index(
             "build_id": build_id,
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "embedder": {"name": embedder.name, "dim": embedder.dim, "requested": requested_embedder},
-            "dense_index": "hnsw" if len(chunks) >= HNSW_THRESHOLD else "flat",
+            "dense_index": "hnsw" if len(chunks) >= current().hnsw_threshold else "flat",
             "tokenizer": TOKENIZER,
             "tokens_fingerprint": fingerprint,
             "chunk_count": len(chunks),
             "doc_count": len(docs),
             "corpus_fingerprint": corpus_fingerprint(doc_hashes),
             "settings": settings or {},
+            "tuning": current().as_dict(),
             "embedded_chunks": embedded,
             "build_seconds": round(time.perf_counter() - started, 3),
         }

@@ -14,9 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from app.models import PAGE_BREAK, Chunk, CleanDocument
+from app.settings import current
 
-CHUNK_SIZE = 300
-CHUNK_OVERLAP = 50
 SEPARATORS = ["\n\n", "\n", "。", "！", "？", "；", "!", "?", ";", "，", ",", ""]
 
 _NUM = "一二三四五六七八九十百千零〇两"
@@ -144,9 +143,11 @@ def content_hash(*parts: str) -> str:
 
 
 def chunk_document(
-    doc: CleanDocument, chunk_size: int = CHUNK_SIZE, chunk_overlap: int = CHUNK_OVERLAP, splitter=None
+    doc: CleanDocument, chunk_size: int | None = None, chunk_overlap: int | None = None, splitter=None
 ) -> list[Chunk]:
     """The chunks of one cleaned document, in order, with spans into `doc.text`."""
+    chunk_size = chunk_size or current().chunk_size
+    chunk_overlap = current().chunk_overlap if chunk_overlap is None else chunk_overlap
     if doc.is_passage:
         text = doc.text.strip()
         if not text:
@@ -185,7 +186,9 @@ def chunk_document(
 
 
 def chunk_documents(
-    docs: Iterable[CleanDocument], chunk_size: int = CHUNK_SIZE, chunk_overlap: int = CHUNK_OVERLAP
+    docs: Iterable[CleanDocument], chunk_size: int | None = None, chunk_overlap: int | None = None
 ) -> list[Chunk]:
+    chunk_size = chunk_size or current().chunk_size
+    chunk_overlap = current().chunk_overlap if chunk_overlap is None else chunk_overlap
     splitter = _LazySplitter(chunk_size, chunk_overlap)
     return [c for d in docs for c in chunk_document(d, chunk_size, chunk_overlap, splitter)]

@@ -6,13 +6,14 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from app.errors import BadInput
 from app.text.glossary import PROVINCES
 from app.text.normalize import detect_script, to_simplified
 
 MAX_QUESTION_CHARS = 1000
 
 
-class QuestionError(ValueError):
+class QuestionError(BadInput, ValueError):
     """A question that cannot be asked; the message is for the person who asked it."""
 
 

@@ -14,18 +14,11 @@ import numpy as np
 from app.index.embedders import OFFLINE_NAME, Embedder
 from app.index.store import Index
 from app.models import Hit
+from app.settings import current
 from app.text.glossary import expand_query, expansion_terms
 from app.text.segment import content_words, tokenize
 
 MODES = ("hybrid", "bm25", "dense")
-RRF_K = 60
-CANDIDATES = 50
-# Weight of the dense leg in the fusion. The offline hashing embedder only re-finds surface
-# matches BM25 already has: any real weight lowered every figure we measured (LeCoQA train
-# Hit@1 0.541 at 0, 0.483 at 0.1, 0.428 at 0.25; dev Hit@1 0.871, 0.849, 0.806), so offline it
-# only breaks ties and fills in when BM25 finds nothing. A real model gets an equal say.
-DENSE_WEIGHT = {"offline": 0.002, "model": 1.0}
-EXPANSION_WEIGHT = 0.5  # LeCoQA train, 5-fold: 0.5 → 0.614, 0.7 → 0.610 Recall@10 (none: 0.527)
 
 
 @dataclass
@@ -49,10 +42,12 @@ class Retriever:
         self.embedder = embedder
 
     def search(
-        self, question: str, k: int = 5, mode: str = "hybrid", candidates: int = CANDIDATES
+        self, question: str, k: int = 5, mode: str = "hybrid", candidates: int | None = None
     ) -> Retrieval:
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}")
+        settings = current()
+        candidates = candidates or settings.candidates
         timings: dict[str, float] = {}
         expanded = expand_query(question)
         tokens = tokenize(question)
@@ -66,7 +61,7 @@ class Retriever:
             t = time.perf_counter()
             scores = self.index.bm25.scores(tokens)
             if extra_tokens:
-                scores = scores + EXPANSION_WEIGHT * self.index.bm25.scores(extra_tokens)
+                scores = scores + settings.expansion_weight * self.index.bm25.scores(extra_tokens)
             for r, row in enumerate(_top(scores, want)):
                 if scores[row] > 0:
                     bm25_rank[int(row)] = (r, float(scores[row]))
@@ -83,10 +78,11 @@ class Retriever:
             timings["dense"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         fused: dict[int, float] = {}
-        dense_weight = DENSE_WEIGHT["offline" if self.embedder.name == OFFLINE_NAME else "model"]
+        offline = self.embedder.name == OFFLINE_NAME
+        dense_weight = settings.dense_weight_offline if offline else settings.dense_weight_model
         for ranks, weight in ((bm25_rank, 1.0), (dense_rank, dense_weight if mode == "hybrid" else 1.0)):
             for row, (r, _) in ranks.items():
-                fused[row] = fused.get(row, 0.0) + weight / (RRF_K + r + 1)
+                fused[row] = fused.get(row, 0.0) + weight / (settings.rrf_k + r + 1)
         order = sorted(fused, key=lambda row: (-fused[row], row))[:k]
         hits = []
         for rank, row in enumerate(order, start=1):

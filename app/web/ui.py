@@ -36,7 +36,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 import gradio as gr
 
-from app.index.store import IndexProblem
+from app.errors import GongyouError
 from app.models import Hit
 from app.pipeline import AskResult, SearchResult, get_pipeline
 from app.present import ask_json, citation_label, search_json
@@ -624,7 +624,7 @@ class Answerer:
                 args = {"n": len(text), "limit": MAX_QUESTION_CHARS}
                 return Turn(question, "message", message_key="too_long", message_args=args)
             return Turn(question, "message", message_key="bad_question")
-        except (IndexProblem, FileNotFoundError) as exc:
+        except GongyouError as exc:
             log.warning("index not available: %s", exc)
             return Turn(question, "message", message_key="index_missing")
         except Exception:
@@ -915,7 +915,7 @@ def build_ui(
                 return ask_json(result, pipeline.mode)
             except QuestionError as exc:
                 raise gr.Error(str(exc)) from exc
-            except (IndexProblem, FileNotFoundError) as exc:
+            except GongyouError as exc:
                 raise gr.Error(f"{t('en', 'index_missing')} {t('zh-Hans', 'index_missing')}") from exc
 
         def search(question: str, k: int = 5, mode: str = "hybrid") -> dict:
@@ -926,7 +926,7 @@ def build_ui(
                 return search_json(answerer.pipeline().search(question, k=int(k), mode=mode))
             except QuestionError as exc:
                 raise gr.Error(str(exc)) from exc
-            except (IndexProblem, FileNotFoundError) as exc:
+            except GongyouError as exc:
                 raise gr.Error(f"{t('en', 'index_missing')} {t('zh-Hans', 'index_missing')}") from exc
 
         gr.api(ask, api_name="ask")

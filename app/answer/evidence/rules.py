@@ -24,14 +24,10 @@ from functools import lru_cache
 
 from app.index.bm25 import BM25Index
 from app.models import Hit
+from app.settings import current
 from app.text.glossary import ENGLISH_TO_CHINESE, LAY_TO_POLICY, PROVINCES, domain_words
 from app.text.normalize import match_form, to_script
 from app.text.segment import STOPWORDS, content_words, pos_tags, tokenize
-
-COVERAGE_MIN = 0.3  # calibrated on eval/questions.jsonl: see README (refusal vs false refusal)
-UNKNOWN_WEIGHT = 2.5
-FIGURE_CLAUSE_MIN = 0.25
-LEAD_IN_CHARS = 6
 
 CLAUSE = re.compile(r"[^，,：:]+[，,：:]?")
 _YEAR = r"(?:19|20)\d{2}"
@@ -107,10 +103,6 @@ QUESTION_FILLER = frozenset(
 )
 
 
-YEAR_WEIGHT = 1.5  # about the IDF of a common word: years are frequent in dated documents
-SYNONYM_CREDIT = 0.6  # a glossary synonym is weaker evidence than the question's own word
-
-
 @dataclass
 class TermGroup:
     word: str
@@ -121,7 +113,7 @@ class TermGroup:
     def credit(self, form: str) -> float:
         if self.alternatives[0] in form:
             return 1.0
-        return SYNONYM_CREDIT if any(a in form for a in self.alternatives[1:]) else 0.0
+        return current().synonym_credit if any(a in form for a in self.alternatives[1:]) else 0.0
 
 
 def answer_type(question_form: str) -> tuple[str, re.Pattern[str]] | None:
@@ -261,7 +253,6 @@ def names(sentence: str, question: str, people_only: bool = False) -> list[str]:
 
 # A short question asking for one fact ("2023年温网男单冠军", "《炽道》的主演"), not a yes/no,
 # how or why question, nor a worker's or a litigant's description of their situation.
-FACTOID_MAX_CHARS = 20
 _NOT_FACTOID = re.compile(
     r"吗$|(?<![什怎那这])么$|是否|能否|可否|可以|能不能|有没有|会不会|是不是|算不算|要不要|还能|怎么|如何|为什么|为何"
 )
@@ -287,7 +278,7 @@ def is_factoid(question: str) -> bool:
     text = _bare(question)
     return (
         _chinese(text)
-        and len(re.findall(r"[\u4e00-\u9fff]", text)) <= FACTOID_MAX_CHARS
+        and len(re.findall(r"[\u4e00-\u9fff]", text)) <= current().factoid_max_chars
         and not _NOT_FACTOID.search(text)
     )
 
@@ -385,6 +376,7 @@ def names_the_role(sentence: str, role: str, question: str) -> bool:
 
 def key_terms(question: str, bm25: BM25Index, occurs: Callable[[str], bool] | None = None) -> list[TermGroup]:
     """The question's content words with synonyms, weighted by how rare they are in the corpus."""
+    settings = current()
     words = content_words(question)
     groups: list[TermGroup] = []
     english = re.findall(r"[a-z]+|\d{4}", question.lower())
@@ -397,7 +389,11 @@ def key_terms(question: str, bm25: BM25Index, occurs: Callable[[str], bool] | No
         if re.fullmatch(_YEAR, word):
             # A year is a term like any other ("2022春运"), not an English word we cannot map.
             unknown = occurs is not None and not occurs(word)
-            groups.append(TermGroup(word, (word,), UNKNOWN_WEIGHT if unknown else YEAR_WEIGHT, unknown))
+            groups.append(
+                TermGroup(
+                    word, (word,), settings.unknown_weight if unknown else settings.year_weight, unknown
+                )
+            )
             continue
         # A Latin name the corpus uses (GDP, RCEP, ChatGPT in a Chinese question) is a term like any other.
         if word in english and not (occurs is not None and _chinese(question) and occurs(word)):
@@ -407,7 +403,14 @@ def key_terms(question: str, bm25: BM25Index, occurs: Callable[[str], bool] | No
             if translated is None:
                 # An English word we cannot map: weak evidence that the question is off-topic.
                 if len(word) >= 4:
-                    groups.append(TermGroup(word, (word,), UNKNOWN_WEIGHT * 0.4, unknown=True))
+                    groups.append(
+                        TermGroup(
+                            word,
+                            (word,),
+                            settings.unknown_weight * settings.unknown_english_share,
+                            unknown=True,
+                        )
+                    )
                 continue
             alternatives = tuple(match_form(t) for t in translated)
         forms = [match_form(a) for a in alternatives]
@@ -415,7 +418,7 @@ def key_terms(question: str, bm25: BM25Index, occurs: Callable[[str], bool] | No
         unknown = not any(map(occurs, forms)) if occurs else max(weights) == 0
         # A noun the corpus never uses (加班费, 试用期) is strong evidence against an answer;
         # an everyday verb it never uses (上班, 打算) is weak evidence.
-        weight = UNKNOWN_WEIGHT * _unknown_factor(word) if unknown else max(weights)
+        weight = settings.unknown_weight * _unknown_factor(word) if unknown else max(weights)
         groups.append(TermGroup(word, tuple(match_form(a) for a in alternatives), weight, unknown))
     return groups
 
@@ -478,7 +481,7 @@ def figure_relevance(sentence: str, groups: list[TermGroup], states: re.Pattern[
     for clauses, i in _figure_clauses(sentence, states):
         # A clause that is little more than the figure ("当地时间9月8日，") leads into its subject.
         rest = _CLOCK.sub("", states.sub("", clauses[i]))
-        lead_in = len(re.findall(r"[\u4e00-\u9fff]", rest)) <= LEAD_IN_CHARS
+        lead_in = len(re.findall(r"[\u4e00-\u9fff]", rest)) <= current().lead_in_chars
         window = clauses[max(0, i - 1) : i + (2 if lead_in else 1)]
         best = max(best, coverage(groups, "".join(window)))
     return best
@@ -516,7 +519,7 @@ def objection(
             return f"no sentence states the {kind} asked for"
         if contradicted_years(sentence, question, states):
             return "the figure found is for another year"
-        if figure_relevance(sentence, groups, states) < FIGURE_CLAUSE_MIN:
+        if figure_relevance(sentence, groups, states) < current().figure_clause_min:
             return f"the {kind} stated is about something else"
         if kind in _AMOUNTS and chinese and (narrower := narrower_places(sentence, question, states)):
             return f"the {kind} stated is for {', '.join(narrower)} only"
@@ -561,7 +564,8 @@ def _factoid_objection(
     if is_factoid(question) and _ASKS_RESULT.search(question) and not _STATES_RESULT.search(form):
         return "the best sentence states no result"
     if asks_day(question) and (
-        not _STATES_DAY.search(form) or figure_relevance(sentence, groups, _STATES_DAY) < FIGURE_CLAUSE_MIN
+        not _STATES_DAY.search(form)
+        or figure_relevance(sentence, groups, _STATES_DAY) < current().figure_clause_min
     ):
         return "no sentence states the day asked for"
     role = (asked_attribute(question) or focus) if asks_who(question) else focus
