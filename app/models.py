@@ -97,9 +97,18 @@ class Citation:
 
 
 @dataclass
+class Refusal:
+    """Which named rule refused a question (app/answer/evidence), and what it found."""
+
+    rule: str  # a rule id, e.g. "coverage.passage"
+    detail: str  # the rule's finding in plain English, e.g. "key terms covered 0.21 < 0.3"
+
+
+@dataclass
 class Answer:
     question: str
     text: str
     refused: bool
     citations: list[Citation]
     reason: str = ""  # why it refused, or which rule shaped the answer
+    refusal: Refusal | None = None  # set exactly when refused

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.answer.compose import compose_answer
-from app.index.embedders import OFFLINE_NAME
 from app.index.store import (
     check_embedder,
     current_build,
@@ -66,10 +65,10 @@ class Pipeline:
     def mode(self) -> dict[str, object]:
         return {
             "embedder": self.index.embedder_name,
-            "offline": self.index.embedder_name == OFFLINE_NAME,
+            "offline": self.embedder.offline,
             "retrieval": (
                 "hybrid (BM25 + dense tie-break: the offline embedder gets no real weight)"
-                if self.index.embedder_name == OFFLINE_NAME
+                if self.embedder.offline
                 else "hybrid (BM25 + dense, reciprocal rank fusion)"
             ),
             "answerer": "extractive",

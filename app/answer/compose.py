@@ -23,7 +23,7 @@ from app.answer.evidence.rules import (
     objection,
 )
 from app.index.bm25 import BM25Index
-from app.models import Answer, Citation, Hit
+from app.models import Answer, Citation, Hit, Refusal
 from app.settings import current
 from app.text.normalize import match_form, to_script
 
@@ -202,5 +202,10 @@ def _cite(
 
 def _refusal(question: str, language: str, reason: str) -> Answer:
     return Answer(
-        question, REFUSAL.get(language, REFUSAL["zh-Hans"]), refused=True, citations=[], reason=reason
+        question,
+        REFUSAL.get(language, REFUSAL["zh-Hans"]),
+        refused=True,
+        citations=[],
+        reason=reason,
+        refusal=Refusal("unnamed", reason),  # the rules get their ids in app/answer/evidence
     )

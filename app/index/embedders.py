@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from app.errors import GongyouError
+from app.settings import current
 from app.text.normalize import match_form
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
@@ -28,8 +29,16 @@ OFFLINE_ALIASES = {"offline", "hashing", OFFLINE_NAME}
 
 
 class Embedder(Protocol):
+    """What every embedder declares: callers read these attributes and never compare names."""
+
     name: str
     dim: int
+    offline: bool  # the built-in hashing vectors, not a model: answers say "offline mode"
+
+    @property
+    def fusion_weight(self) -> float:
+        """Weight of the dense leg in the fusion with BM25 (app/settings.py)."""
+        ...
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
@@ -48,6 +57,11 @@ class HashingEmbedder:
     """
 
     name = OFFLINE_NAME
+    offline = True
+
+    @property
+    def fusion_weight(self) -> float:
+        return current().dense_weight_offline
 
     def __init__(self, dim: int = 512) -> None:
         self.dim = dim
@@ -86,6 +100,12 @@ class HashingEmbedder:
 
 class SentenceTransformerEmbedder:
     """A sentence-transformers model; e5 models get their "query: " / "passage: " prefixes."""
+
+    offline = False
+
+    @property
+    def fusion_weight(self) -> float:
+        return current().dense_weight_model
 
     def __init__(self, name: str, location: str, local_only: bool) -> None:
         from sentence_transformers import SentenceTransformer

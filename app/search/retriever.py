@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.index.embedders import OFFLINE_NAME, Embedder
+from app.index.embedders import Embedder
 from app.index.store import Index
 from app.models import Hit
 from app.settings import current
@@ -78,8 +78,7 @@ class Retriever:
             timings["dense"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         fused: dict[int, float] = {}
-        offline = self.embedder.name == OFFLINE_NAME
-        dense_weight = settings.dense_weight_offline if offline else settings.dense_weight_model
+        dense_weight = self.embedder.fusion_weight
         for ranks, weight in ((bm25_rank, 1.0), (dense_rank, dense_weight if mode == "hybrid" else 1.0)):
             for row, (r, _) in ranks.items():
                 fused[row] = fused.get(row, 0.0) + weight / (settings.rrf_k + r + 1)
