@@ -65,6 +65,26 @@ def tag_table(per_metric: dict[str, dict[str, dict]]) -> list[str]:
     return table(header, rows)
 
 
+def refusal_lines(answers: dict) -> list[str]:
+    """Refusals per rule: on answerable questions (false refusals) and on unanswerable ones."""
+    by_rule = answers["refusals_by_rule"]
+    if not by_rule:
+        return ["No question was refused."]
+    header = [
+        "rule",
+        f"answerable: false refusals (of {answers['false_refusal_rate']['n']})",
+        f"unanswerable (of {answers['refusal_rate_unanswerable']['n']})",
+        "total",
+    ]
+    return table(
+        header,
+        (
+            [rule, c["answerable"], c["unanswerable"], c["answerable"] + c["unanswerable"]]
+            for rule, c in by_rule.items()
+        ),
+    )
+
+
 def failure_lines(rows: list[dict], limit: int = 40) -> list[str]:
     failed = [r for r in rows if not r.get("pass")]
     if not failed:
@@ -116,6 +136,8 @@ def render_report(metrics: dict, rows: list[dict], plots: dict[str, str]) -> str
     )
     if answers["errors"]:
         out.append(f"\n{answers['errors']} questions failed with an error (see per_question.jsonl).")
+    out += ["", "## Refusals by rule", ""]
+    out += refusal_lines(answers)
     out += ["", "## Latency (ms)", "", f"`ask` stages (answers use {ANSWER_MODE} retrieval):", ""]
     out += table(
         ["stage", "p50", "p95", "mean", "max", "n"],

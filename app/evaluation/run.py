@@ -58,6 +58,7 @@ def answer_row(item: Item, ctx: Context) -> dict:
     row = {
         "answer": answer.text,
         "refused": answer.refused,
+        "refusal_rule": answer.refusal.rule if answer.refusal else None,
         "cited": cited,
         "cited_relevant": [c in item.gold for c in cited] if item.answerable and item.gold else None,
         "accuracy": accuracy,

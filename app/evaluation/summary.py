@@ -52,6 +52,24 @@ def _flat(lists: Iterable[list[bool] | None]) -> list[bool]:
     return [v for values in lists if values for v in values]
 
 
+UNRECORDED_RULE = "(no rule recorded)"  # a refused row without `refusal_rule` (hand-made rows)
+
+
+def refusals_by_rule(rows: list[dict]) -> dict[str, dict[str, int]]:
+    """Refusals per rule id, split into answerable questions (false refusals) and unanswerable ones.
+
+    Rules that refuse most come first.
+    """
+    counts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        if row["refused"]:
+            tally = counts.setdefault(
+                row.get("refusal_rule") or UNRECORDED_RULE, {"answerable": 0, "unanswerable": 0}
+            )
+            tally["answerable" if row["answerable"] else "unanswerable"] += 1
+    return dict(sorted(counts.items(), key=lambda item: (-sum(item[1].values()), item[0])))
+
+
 def summarise_answers(rows: list[dict], dataset: Dataset) -> dict:
     done = [r for r in rows if "refused" in r]
     answerable = [r for r in done if r["answerable"]]
@@ -70,6 +88,7 @@ def summarise_answers(rows: list[dict], dataset: Dataset) -> dict:
         "refusal_rate_unanswerable": m.rate([r["refused"] for r in unanswerable]),
         "false_refusal_rate": m.rate([r["refused"] for r in answerable]),
         "pass_rate": m.rate([r["pass"] for r in done]),
+        "refusals_by_rule": refusals_by_rule(done),
     }
     if dataset.has_answers:
         # What users are shown: of the answers given (not refusals), the share that are right.

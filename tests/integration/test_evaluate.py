@@ -23,6 +23,7 @@ from app.evaluation.judge import (
     relevant_ranks,
     score_ranking,
 )
+from app.evaluation.report import refusal_lines
 from app.evaluation.summary import summarise_answers
 
 FIXTURE = ROOT / "tests" / "fixtures" / "tiny_benchmark"
@@ -141,6 +142,46 @@ def test_answer_precision_counts_what_users_are_shown():
     assert "answer_precision" not in unscored
 
 
+def test_refusals_are_counted_by_rule():
+    def row(answerable: bool, rule: str | None) -> dict:
+        refused = rule is not None
+        accuracy = (not refused) if answerable else None
+        return {
+            "answerable": answerable,
+            "refused": refused,
+            "refusal_rule": rule,
+            "accuracy": accuracy,
+            "pass": refused != answerable,
+            "cited_relevant": None,
+        }
+
+    rows = [
+        row(True, "coverage.passage"),  # false refusals
+        row(True, "coverage.passage"),
+        row(True, None),  # answered
+        row(False, "topic.absent"),
+        row(False, "coverage.passage"),
+        row(False, None),  # answered an unanswerable question
+        {"answerable": True, "error": "too long", "pass": False},  # an error is not a refusal
+    ]
+    answers = summarise_answers(rows, Dataset("x", "x", [], "doc", Path("."), Path("."), "", True))
+    assert answers["refusals_by_rule"] == {
+        "coverage.passage": {"answerable": 2, "unanswerable": 1},
+        "topic.absent": {"answerable": 0, "unanswerable": 1},
+    }
+    assert list(answers["refusals_by_rule"]) == ["coverage.passage", "topic.absent"]  # most refusals first
+    assert answers["false_refusal_rate"]["value"] == pytest.approx(2 / 3)
+    table = refusal_lines(answers)
+    assert table[0] == "| rule | answerable: false refusals (of 3) | unanswerable (of 3) | total |"
+    assert table[2:] == ["| coverage.passage | 2 | 1 | 3 |", "| topic.absent | 0 | 1 | 1 |"]
+    no_refusals = summarise_answers(
+        [row(True, None)], Dataset("x", "x", [], "doc", Path("."), Path("."), "", True)
+    )
+    assert no_refusals["refusals_by_rule"] == {} and refusal_lines(no_refusals) == [
+        "No question was refused."
+    ]
+
+
 def test_split_uses_the_field_or_the_id_parity():
     assert in_split({"id": "leco-3", "split": "train"}, "train")
     assert in_split({"id": "rgb-17"}, "test") and not in_split({"id": "rgb-17"}, "train")
@@ -220,6 +261,51 @@ def test_fixture_subset_split_gates_and_cache(capsys, tmp_path):
     assert code == GATE_MISSED and "Recall@10 0.800 is below --min-recall10 0.9" in err
     assert run_eval(capsys, *base, "--out", str(tmp_path / "d"), "--retrieval", "bm25,fast")[0] == 2
     assert run_eval(capsys, "--benchmark", str(tmp_path / "nowhere"))[0] == 1
+
+
+def test_fixture_records_refusals_by_rule(capsys, tmp_path):
+    code, metrics, err = run_eval(
+        capsys,
+        "--benchmark",
+        str(FIXTURE),
+        "--retrieval",
+        "bm25",
+        "--out",
+        str(tmp_path),
+        "--embed-model",
+        "offline",
+    )
+    assert code == 0, err
+    rows = [json.loads(r) for r in (tmp_path / "per_question.jsonl").read_text(encoding="utf-8").splitlines()]
+    expected: dict[str, dict[str, int]] = {}
+    for row in rows:
+        rule = row["refusal_rule"]
+        assert (rule is not None) == row["refused"], row["id"]  # a rule id exactly when refused
+        if row["refused"]:
+            assert isinstance(rule, str) and rule.strip(), row["id"]
+            tally = expected.setdefault(rule, {"answerable": 0, "unanswerable": 0})
+            tally["answerable" if row["answerable"] else "unanswerable"] += 1
+    answers = metrics["answers"]
+    by_rule = answers["refusals_by_rule"]
+    assert by_rule == expected
+    assert (
+        json.loads((tmp_path / "metrics.json").read_text(encoding="utf-8"))["answers"]["refusals_by_rule"]
+        == by_rule
+    )
+    # tiny-5 is the one unanswerable question and is refused (tests/fixtures/tiny_benchmark/README.md)
+    assert sum(c["unanswerable"] for c in by_rule.values()) == 1
+    false_refusals = answers["false_refusal_rate"]
+    assert sum(c["answerable"] for c in by_rule.values()) == round(
+        false_refusals["value"] * false_refusals["n"]
+    )
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    section = report.split("## Refusals by rule", 1)[1].split("\n## ", 1)[0]
+    assert "| rule | answerable: false refusals (of 5) | unanswerable (of 1) | total |" in section
+    for rule, c in by_rule.items():
+        assert (
+            f"| {rule} | {c['answerable']} | {c['unanswerable']} | {c['answerable'] + c['unanswerable']} |"
+            in section
+        )
 
 
 def test_human_summary_names_the_report(capsys, tmp_path):
