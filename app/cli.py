@@ -111,7 +111,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from app.evaluation.evaluate import main as eval_main
+    from app.evaluation.command import main as eval_main
 
     return eval_main(args)
 

@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.answer.compose import compose_answer  # noqa: E402
-from app.evaluation.evaluate import CACHE, cached_index, in_split, load_benchmark, read_jsonl  # noqa: E402
+from app.evaluation.cache import CACHE, cached_index  # noqa: E402
+from app.evaluation.datasets import in_split, load_benchmark, read_jsonl  # noqa: E402
 from app.evaluation.metrics import rate  # noqa: E402
 from app.pipeline import Pipeline  # noqa: E402
 from app.settings import current  # noqa: E402

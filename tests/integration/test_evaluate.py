@@ -1,5 +1,5 @@
 """`gongyou eval`: scoring rules on hand-computed examples, an end-to-end run on the tiny fixture
-benchmark, the development set on the shipped corpus, and the shared benchmarks when present."""
+benchmark and the development set on the shipped corpus (the shared benchmarks: tests/benchmark)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,23 @@ import math
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, benchmark_dir
+from conftest import ROOT
+from eval_fixtures import run_eval
 
 from app.cli import main as cli_main
-from app.evaluation import evaluate as ev
-from app.text.normalize import match_form
+from app.evaluation.command import GATE_MISSED
+from app.evaluation.datasets import Dataset, Item, answer_parts, dev_item, in_split
+from app.evaluation.errors import FlagError
+from app.evaluation.judge import (
+    attach_text_relevance,
+    chunk_forms,
+    evidence_recall,
+    judge_answer,
+    relevant_ranks,
+    score_ranking,
+)
+from app.evaluation.report import refusal_lines
+from app.evaluation.summary import summarise_answers
 
 FIXTURE = ROOT / "tests" / "fixtures" / "tiny_benchmark"
 DEV_QUESTIONS = ROOT / "eval" / "questions.jsonl"
@@ -31,19 +43,12 @@ def _cache_env(eval_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GONGYOU_EMBED_MODEL", raising=False)
 
 
-def run_eval(capsys, *argv: str) -> tuple[int, dict | None, str]:
-    """Run `gongyou eval ... --json`; returns the exit code, the printed metrics and stderr."""
-    code = cli_main(["eval", "--json", *argv])
-    captured = capsys.readouterr()
-    return code, (json.loads(captured.out) if captured.out.strip() else None), captured.err
-
-
 # --------------------------------------------------------------------------- scoring rules
 
 
 def test_score_ranking_matches_hand_computation():
     retrieved = ["x", "a", "y", "b"]
-    scores = ev.score_ranking(retrieved, {"a", "b", "c"})
+    scores = score_ranking(retrieved, {"a", "b", "c"})
     assert scores["hit@1"] == 0.0 and scores["hit@5"] == 1.0
     assert scores["recall@1"] == 0.0
     assert scores["recall@5"] == pytest.approx(2 / 3)
@@ -51,16 +56,16 @@ def test_score_ranking_matches_hand_computation():
     # DCG = 1/log2(3) + 1/log2(5); ideal = 1 + 1/log2(3) + 1/log2(4)
     dcg = 1 / math.log2(3) + 1 / math.log2(5)
     assert scores["ndcg@10"] == pytest.approx(dcg / (1 + 1 / math.log2(3) + 0.5))
-    assert ev.relevant_ranks(retrieved, {"a", "b"}) == [2, 4]
-    assert ev.score_ranking(retrieved, set()) is None  # nothing relevant: not scored
+    assert relevant_ranks(retrieved, {"a", "b"}) == [2, 4]
+    assert score_ranking(retrieved, set()) is None  # nothing relevant: not scored
 
 
 def test_evidence_recall_counts_strings_not_chunks():
     forms = [("第一段没有", ""), ("新培育100名云岭工匠", ""), ("", "350名首席技师")]
     evidence = ["100名云岭工匠", "350名首席技师"]
-    assert ev.evidence_recall(forms, evidence, 1) == 0.0
-    assert ev.evidence_recall(forms, evidence, 2) == 0.5
-    assert ev.evidence_recall(forms, evidence, 3) == 1.0  # a heading counts too
+    assert evidence_recall(forms, evidence, 1) == 0.0
+    assert evidence_recall(forms, evidence, 2) == 0.5
+    assert evidence_recall(forms, evidence, 3) == 1.0  # a heading counts too
 
 
 def test_text_relevance_normalises_script_width_and_glosses():
@@ -75,41 +80,41 @@ def test_text_relevance_normalises_script_width_and_glosses():
             FakeChunk("d#2", "无关内容"),
         ]
 
-    item = ev.dev_item({"id": "q", "question": "?", "evidence": ["技能淬炼", "职业 技能培训"], "answer": []})
-    warnings = ev.attach_text_relevance([item], ev.chunk_forms(FakeIndex()))
+    item = dev_item({"id": "q", "question": "?", "evidence": ["技能淬炼", "职业 技能培训"], "answer": []})
+    warnings = attach_text_relevance([item], chunk_forms(FakeIndex()))
     assert item.gold == {"d#0", "d#1"} and warnings == []
-    missing = ev.dev_item({"id": "m", "question": "?", "evidence": ["不存在的句子"]})
-    assert ev.attach_text_relevance([missing], ev.chunk_forms(FakeIndex())) == [
+    missing = dev_item({"id": "m", "question": "?", "evidence": ["不存在的句子"]})
+    assert attach_text_relevance([missing], chunk_forms(FakeIndex())) == [
         "m: evidence not found in any chunk: '不存在的句子'"
     ]
 
 
-def _item(**kw) -> ev.Item:
-    return ev.Item(**{"id": "q", "question": "?", "answerable": True, "tags": [], **kw})
+def _item(**kw) -> Item:
+    return Item(**{"id": "q", "question": "?", "answerable": True, "tags": [], **kw})
 
 
 def test_judge_answer_rules_and_reasons():
-    dev = _item(parts=ev._parts(["2000名", "技师"]), gold={"c#1"})
-    assert ev.judge_answer(dev, "培养2000名技师[1]。", False, ["c#1"]) == (True, True, "")
-    assert ev.judge_answer(dev, "培养技师[1]。", False, ["c#1"]) == (
+    dev = _item(parts=answer_parts(["2000名", "技师"]), gold={"c#1"})
+    assert judge_answer(dev, "培养2000名技师[1]。", False, ["c#1"]) == (True, True, "")
+    assert judge_answer(dev, "培养技师[1]。", False, ["c#1"]) == (
         False,
         False,
         "missing answer string '2000名'",
     )
-    assert ev.judge_answer(dev, "抱歉……", True, []) == (False, False, "refused an answerable question")
-    rgb = _item(parts=ev._parts([["12人", "十二人"], ["14人"]]))
-    assert ev.judge_answer(rgb, "造成十二人死亡、14人受伤", False, [])[0] is True
-    assert "missing answer string '12人' / '十二人'" in ev.judge_answer(rgb, "14人受伤", False, [])[2]
+    assert judge_answer(dev, "抱歉……", True, []) == (False, False, "refused an answerable question")
+    rgb = _item(parts=answer_parts([["12人", "十二人"], ["14人"]]))
+    assert judge_answer(rgb, "造成十二人死亡、14人受伤", False, [])[0] is True
+    assert "missing answer string '12人' / '十二人'" in judge_answer(rgb, "14人受伤", False, [])[2]
     unanswerable = _item(answerable=False)
-    assert ev.judge_answer(unanswerable, "抱歉", True, []) == (None, True, "")
-    assert ev.judge_answer(unanswerable, "答案", False, ["x"]) == (
+    assert judge_answer(unanswerable, "抱歉", True, []) == (None, True, "")
+    assert judge_answer(unanswerable, "答案", False, ["x"]) == (
         None,
         False,
         "answered an unanswerable question",
     )
     no_short_answer = _item(gold={"劳动合同法第八十二条"})  # LeCoQA: judged by what it cites
-    assert ev.judge_answer(no_short_answer, "…", False, ["劳动合同法第八十二条"]) == (None, True, "")
-    assert ev.judge_answer(no_short_answer, "…", False, ["民法典第一条"])[2] == "no cited passage is relevant"
+    assert judge_answer(no_short_answer, "…", False, ["劳动合同法第八十二条"]) == (None, True, "")
+    assert judge_answer(no_short_answer, "…", False, ["民法典第一条"])[2] == "no cited passage is relevant"
 
 
 def test_answer_precision_counts_what_users_are_shown():
@@ -126,28 +131,68 @@ def test_answer_precision_counts_what_users_are_shown():
         {"answerable": False, "refused": False, "accuracy": None, "pass": False},  # invented
         {"answerable": False, "refused": True, "accuracy": None, "pass": True},  # not shown
     ]
-    dataset = ev.Dataset("rgb_zh", "rgb_zh", [], "doc", Path("."), Path("."), "gold ids", has_answers=True)
-    answers = ev.summarise_answers(rows, dataset)
+    dataset = Dataset("rgb_zh", "rgb_zh", [], "doc", Path("."), Path("."), "gold ids", has_answers=True)
+    answers = summarise_answers(rows, dataset)
     assert (answers["answer_precision"]["value"], answers["answer_precision"]["n"]) == (
         pytest.approx(1 / 3),
         3,
     )
     assert answers["accuracy"]["value"] == pytest.approx(1 / 3)
-    unscored = ev.summarise_answers(rows, ev.Dataset("x", "x", [], "doc", Path("."), Path("."), "", False))
+    unscored = summarise_answers(rows, Dataset("x", "x", [], "doc", Path("."), Path("."), "", False))
     assert "answer_precision" not in unscored
 
 
+def test_refusals_are_counted_by_rule():
+    def row(answerable: bool, rule: str | None) -> dict:
+        refused = rule is not None
+        accuracy = (not refused) if answerable else None
+        return {
+            "answerable": answerable,
+            "refused": refused,
+            "refusal_rule": rule,
+            "accuracy": accuracy,
+            "pass": refused != answerable,
+            "cited_relevant": None,
+        }
+
+    rows = [
+        row(True, "coverage.passage"),  # false refusals
+        row(True, "coverage.passage"),
+        row(True, None),  # answered
+        row(False, "topic.absent"),
+        row(False, "coverage.passage"),
+        row(False, None),  # answered an unanswerable question
+        {"answerable": True, "error": "too long", "pass": False},  # an error is not a refusal
+    ]
+    answers = summarise_answers(rows, Dataset("x", "x", [], "doc", Path("."), Path("."), "", True))
+    assert answers["refusals_by_rule"] == {
+        "coverage.passage": {"answerable": 2, "unanswerable": 1},
+        "topic.absent": {"answerable": 0, "unanswerable": 1},
+    }
+    assert list(answers["refusals_by_rule"]) == ["coverage.passage", "topic.absent"]  # most refusals first
+    assert answers["false_refusal_rate"]["value"] == pytest.approx(2 / 3)
+    table = refusal_lines(answers)
+    assert table[0] == "| rule | answerable: false refusals (of 3) | unanswerable (of 3) | total |"
+    assert table[2:] == ["| coverage.passage | 2 | 1 | 3 |", "| topic.absent | 0 | 1 | 1 |"]
+    no_refusals = summarise_answers(
+        [row(True, None)], Dataset("x", "x", [], "doc", Path("."), Path("."), "", True)
+    )
+    assert no_refusals["refusals_by_rule"] == {} and refusal_lines(no_refusals) == [
+        "No question was refused."
+    ]
+
+
 def test_split_uses_the_field_or_the_id_parity():
-    assert ev.in_split({"id": "leco-3", "split": "train"}, "train")
-    assert ev.in_split({"id": "rgb-17"}, "test") and not ev.in_split({"id": "rgb-17"}, "train")
-    assert ev.in_split({"id": "rgb-16"}, "train")
-    with pytest.raises(ev.FlagError):
-        ev.in_split({"id": "abc"}, "test")
+    assert in_split({"id": "leco-3", "split": "train"}, "train")
+    assert in_split({"id": "rgb-17"}, "test") and not in_split({"id": "rgb-17"}, "train")
+    assert in_split({"id": "rgb-16"}, "train")
+    with pytest.raises(FlagError):
+        in_split({"id": "abc"}, "test")
 
 
 def test_dev_items_are_normalised_and_tagged():
     row = {"id": 7, "question": "工資?", "lang": "zh-Hant", "answerable": True, "tags": ["figure"]}
-    item = ev.dev_item({**row, "evidence": ["最低工資 ２０２５"], "answer": ["２０２５年"]})
+    item = dev_item({**row, "evidence": ["最低工資 ２０２５"], "answer": ["２０２５年"]})
     assert item.id == "7" and item.evidence == ["最低工资2025"] and item.parts == [["2025年"]]
     assert item.tags == ["figure", "lang:zh-Hant", "answerable"]
 
@@ -213,9 +258,54 @@ def test_fixture_subset_split_gates_and_cache(capsys, tmp_path):
     assert code == 0 and metrics["n"] == 2 and metrics["config"]["label"] == "tiny_benchmark-test-labor"
     assert metrics["retrieval"]["configs"]["bm25"]["hit@1"]["value"] == 1.0
     code, _, err = run_eval(capsys, *base, "--out", str(tmp_path / "c"), "--min-recall10", "0.9")
-    assert code == ev.GATE_MISSED and "Recall@10 0.800 is below --min-recall10 0.9" in err
+    assert code == GATE_MISSED and "Recall@10 0.800 is below --min-recall10 0.9" in err
     assert run_eval(capsys, *base, "--out", str(tmp_path / "d"), "--retrieval", "bm25,fast")[0] == 2
     assert run_eval(capsys, "--benchmark", str(tmp_path / "nowhere"))[0] == 1
+
+
+def test_fixture_records_refusals_by_rule(capsys, tmp_path):
+    code, metrics, err = run_eval(
+        capsys,
+        "--benchmark",
+        str(FIXTURE),
+        "--retrieval",
+        "bm25",
+        "--out",
+        str(tmp_path),
+        "--embed-model",
+        "offline",
+    )
+    assert code == 0, err
+    rows = [json.loads(r) for r in (tmp_path / "per_question.jsonl").read_text(encoding="utf-8").splitlines()]
+    expected: dict[str, dict[str, int]] = {}
+    for row in rows:
+        rule = row["refusal_rule"]
+        assert (rule is not None) == row["refused"], row["id"]  # a rule id exactly when refused
+        if row["refused"]:
+            assert isinstance(rule, str) and rule.strip(), row["id"]
+            tally = expected.setdefault(rule, {"answerable": 0, "unanswerable": 0})
+            tally["answerable" if row["answerable"] else "unanswerable"] += 1
+    answers = metrics["answers"]
+    by_rule = answers["refusals_by_rule"]
+    assert by_rule == expected
+    assert (
+        json.loads((tmp_path / "metrics.json").read_text(encoding="utf-8"))["answers"]["refusals_by_rule"]
+        == by_rule
+    )
+    # tiny-5 is the one unanswerable question and is refused (tests/fixtures/tiny_benchmark/README.md)
+    assert sum(c["unanswerable"] for c in by_rule.values()) == 1
+    false_refusals = answers["false_refusal_rate"]
+    assert sum(c["answerable"] for c in by_rule.values()) == round(
+        false_refusals["value"] * false_refusals["n"]
+    )
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    section = report.split("## Refusals by rule", 1)[1].split("\n## ", 1)[0]
+    assert "| rule | answerable: false refusals (of 5) | unanswerable (of 1) | total |" in section
+    for rule, c in by_rule.items():
+        assert (
+            f"| {rule} | {c['answerable']} | {c['unanswerable']} | {c['answerable'] + c['unanswerable']} |"
+            in section
+        )
 
 
 def test_human_summary_names_the_report(capsys, tmp_path):
@@ -255,83 +345,3 @@ def test_dev_set_numbers_are_sane(dev_metrics):
 
 def test_dev_set_evidence_occurs_in_the_corpus(dev_metrics):
     assert dev_metrics["notes"] == [], "fix these questions or the corpus: " + "; ".join(dev_metrics["notes"])
-
-
-# --------------------------------------------------------------------------- shared benchmarks
-
-
-@pytest.mark.benchmark
-def test_lecoqa_train_sample(capsys, tmp_path):
-    folder = benchmark_dir("lecoqa")
-    code, metrics, err = run_eval(
-        capsys, "--benchmark", str(folder), "--split", "train", "--limit", "60", "--retrieval", "bm25,hybrid",
-        "--out", str(tmp_path), "--embed-model", "offline",
-    )  # fmt: skip
-    assert code == 0, err
-    assert metrics["n"] == 60 and metrics["config"]["label"] == "lecoqa-train"
-    assert metrics["retrieval"]["configs"]["bm25"]["recall@20"]["value"] > 0.3  # untuned bigram BM25: 0.57
-    assert metrics["answers"]["accuracy"]["value"] is None  # no short answers: retrieval and citations only
-    assert metrics["answers"]["citation_precision"]["n"] > 0
-    rows = (tmp_path / "per_question.jsonl").read_text(encoding="utf-8").splitlines()
-    assert all(json.loads(r)["tags"][0] in ("domain_labor", "non_labor") for r in rows)
-    code, metrics, _ = run_eval(
-        capsys, "--benchmark", str(folder), "--subset", "queries_labor.jsonl", "--split", "train",
-        "--limit", "30", "--out", str(tmp_path / "labor"), "--embed-model", "offline",
-    )  # fmt: skip
-    assert code == 0 and set(metrics["retrieval"]["configs"]["hybrid"]["by_tag"]["hit@5"]) == {"domain_labor"}
-
-
-@pytest.mark.benchmark
-def test_rgb_train_sample(capsys, tmp_path):
-    folder = benchmark_dir("rgb_zh")
-    code, metrics, err = run_eval(
-        capsys, "--benchmark", str(folder), "--split", "train", "--limit", "80", "--out", str(tmp_path),
-        "--embed-model", "offline",
-    )  # fmt: skip
-    assert code == 0, err
-    rows = [json.loads(r) for r in (tmp_path / "per_question.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert len(rows) == 80 and all(int(r["id"].rsplit("-", 1)[1]) % 2 == 0 for r in rows)
-    hybrid = metrics["retrieval"]["configs"]["hybrid"]
-    assert hybrid["skipped"] > 0 and hybrid["mrr@20"]["value"] > 0.5  # untuned bigram BM25: 0.739
-    assert "lenient" in metrics["retrieval"]
-    answers = metrics["answers"]
-    assert answers["accuracy"]["n"] > 0 and answers["refusal_rate_unanswerable"]["n"] > 0
-
-
-LABOUR_SET = ROOT / "eval" / "labour_statutes.jsonl"
-
-
-@pytest.mark.benchmark
-def test_labour_statutes_set_matches_the_statutes():
-    """Our worker questions against LeCoQA's statutes: each gold article exists and states every
-    answer part; for each unanswerable question, what an answer would have to say is in no article."""
-    folder = benchmark_dir("lecoqa")
-    lines = (folder / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
-    articles = {row["id"]: match_form(row["text"]) for row in map(json.loads, lines)}
-    questions = ev.read_jsonl(LABOUR_SET)
-    assert len(questions) >= 50 and len({q["id"] for q in questions}) == len(questions)
-    for q in questions:
-        assert set(q["gold_ids"]) <= set(q["answer_bearing_ids"]) <= set(articles), q["id"]
-        for alternatives in q["answer_parts"]:
-            assert any(any(match_form(a) in articles[g] for a in alternatives) for g in q["gold_ids"]), (
-                f"{q['id']}: no gold article states {alternatives}"
-            )
-        if not q["answerable"]:
-            assert q["absent"] and not q["gold_ids"], q["id"]
-            for phrase in q["absent"]:
-                assert not any(match_form(phrase) in text for text in articles.values()), (q["id"], phrase)
-
-
-@pytest.mark.benchmark
-def test_labour_statutes_set_runs_against_the_lecoqa_corpus(capsys, tmp_path, monkeypatch):
-    folder = benchmark_dir("lecoqa")
-    monkeypatch.chdir(ROOT)  # --subset takes a path relative to where gongyou runs
-    code, metrics, err = run_eval(
-        capsys, "--benchmark", str(folder), "--subset", str(LABOUR_SET.relative_to(ROOT)), "--split", "train",
-        "--out", str(tmp_path), "--embed-model", "offline",
-    )  # fmt: skip
-    assert code == 0, err
-    assert metrics["config"]["label"] == "lecoqa-train-labour_statutes"
-    answers = metrics["answers"]
-    assert answers["accuracy"]["n"] == 22 and answers["refusal_rate_unanswerable"]["n"] == 6
-    assert set(metrics["retrieval"]["configs"]["hybrid"]["by_tag"]["hit@5"]) >= {"wages", "injury", "en"}
