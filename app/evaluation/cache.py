@@ -50,7 +50,8 @@ def builder_code_hash() -> str:
 
 
 def settings_key(embedder: str) -> dict:
-    from app.index.store import FORMAT_VERSION, TOKENIZER, tokens_fingerprint
+    from app.index.store import FORMAT_VERSION
+    from app.index.tokens import TOKENIZER, tokens_fingerprint
 
     return {
         "chunk_size": current().chunk_size,
@@ -97,7 +98,8 @@ def usable_index(index_dir: Path, corpus: Path, embed_model: str | None) -> bool
 def cached_index(dataset: Dataset, embed_model: str, root: Path, progress: bool) -> Path:
     """The cached index of dataset.corpus for this embedder, built when missing or out of date."""
     from app.index.build import build
-    from app.index.embedders import EmbedderUnavailable, load_embedder
+    from app.index.embedders.base import EmbedderUnavailable
+    from app.index.embedders.registry import load_embedder
     from app.index.store import IndexProblem, read_manifest
 
     folder = root / f"{dataset.name}-{corpus_key(dataset.corpus, embed_model)}-{slug(embed_model)}"

@@ -1,4 +1,7 @@
-"""The lexical index: BM25 scores with bm25s over the tokens of app.text.segment."""
+"""The lexical index: BM25 scores with bm25s over the tokens of app.text.segment.
+
+bm25s (with scipy) is imported only when an index is built or loaded (app.index.bm25_vectorised).
+"""
 
 from __future__ import annotations
 
@@ -9,42 +12,6 @@ from pathlib import Path
 import numpy as np
 
 from app.settings import current
-
-
-def _bm25_matrix(parts: list[np.ndarray], n_vocab: int, k1: float, b: float, dtype, int_dtype) -> dict:
-    """bm25s's "lucene" scores as its CSC matrix (token columns, passage rows), vectorised.
-
-    Term frequencies are counted a block of passages at a time, so memory stays near that of
-    the (passage, token) pairs themselves, as in bm25s.
-    """
-    n_docs = len(parts)
-    lengths = np.fromiter((p.size for p in parts), dtype=np.int64, count=n_docs)
-    docs, toks, tfs = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
-    for start in range(0, n_docs, 4096):
-        block = parts[start : start + 4096]
-        keys = np.concatenate(block).astype(np.int64)  # passage * n_vocab + token, sorted
-        keys += np.repeat(
-            np.arange(start, start + len(block), dtype=np.int64) * n_vocab,
-            lengths[start : start + len(block)],
-        )
-        keys.sort()
-        first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-        pairs = keys[first]
-        docs.append(pairs // n_vocab)
-        toks.append(pairs % n_vocab)
-        tfs.append(np.diff(np.append(first, keys.size)))
-    pair_doc, pair_tok, tf = np.concatenate(docs), np.concatenate(toks), np.concatenate(tfs).astype(dtype)
-    df = np.bincount(pair_tok, minlength=n_vocab)
-    idf = np.zeros(n_vocab, dtype=dtype)
-    seen = df > 0
-    idf[seen] = np.log(1 + (n_docs - df[seen] + 0.5) / (df[seen] + 0.5))
-    tfc = tf / (k1 * ((1 - b) + b * lengths[pair_doc] / lengths.mean()) + tf) if n_docs else tf
-    data = (idf[pair_tok] * tfc).astype(dtype)
-    order = np.argsort(pair_tok, kind="stable")
-    indptr = np.zeros(n_vocab + 1, dtype=np.int64)
-    np.cumsum(df, out=indptr[1:])
-    indices = pair_doc[order].astype(int_dtype)
-    return {"data": data[order], "indices": indices, "indptr": indptr, "num_docs": n_docs}
 
 
 class BM25Index:
@@ -73,19 +40,14 @@ class BM25Index:
     ) -> BM25Index:
         """Index passages given as arrays of ids into vocab (ids 0..len(vocab)-1; an empty
         passage counts as the one token ""). Used by incremental builds that keep token ids."""
-        import bm25s
+        from app.index.bm25_vectorised import VectorisedBM25
 
         empty = vocab.setdefault("", len(vocab))
         ids = [p if p.size else np.array([empty], dtype=np.int32) for p in ids]
         k1 = current().bm25_k1 if k1 is None else k1
         b = current().bm25_b if b is None else b
-        model = bm25s.BM25(k1=k1, b=b)
-        # bm25s's own index() loops in Python per passage (~1 s at 12k passages, most of a
-        # `gongyou add`); _bm25_matrix computes the same matrix, bit for bit, with numpy.
-        model.scores = _bm25_matrix(ids, len(vocab), k1, b, model.dtype, model.int_dtype)
-        model.vocab_dict = vocab
-        model.unique_token_ids_set = set(vocab.values())
-        model.nonoccurrence_array = None
+        model = VectorisedBM25(k1=k1, b=b)
+        model.index((ids, vocab), show_progress=False)  # bm25s's entry point for ids + vocabulary
         return cls(model)
 
     def scores(self, query_tokens: list[str]) -> np.ndarray:
@@ -113,6 +75,6 @@ class BM25Index:
 
     @classmethod
     def load(cls, folder: Path) -> BM25Index:
-        import bm25s
+        from app.index.bm25_vectorised import VectorisedBM25
 
-        return cls(bm25s.BM25.load(str(folder), show_progress=False, verbosity=0))
+        return cls(VectorisedBM25.load(str(folder), show_progress=False, verbosity=0))

@@ -14,14 +14,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
 from app.errors import BadInput, CorpusProblem
-from app.index.embedders import Embedder, load_embedder
+from app.index.embedders.base import Embedder
+from app.index.embedders.registry import load_embedder
+from app.index.results import BuildResult
 from app.index.store import (
     Index,
     IndexProblem,
@@ -51,50 +52,7 @@ class EmptyIndex(BadInput, ValueError):
     """A change that would leave the index without documents."""
 
 
-@dataclass
-class BuildResult:
-    manifest: dict
-    report: LoadReport
-    seconds: float
-    notes: list[str] = field(default_factory=list)
-    added: list[str] = field(default_factory=list)  # doc_ids new to the index
-    replaced: list[str] = field(default_factory=list)  # doc_ids whose content changed
-    removed: list[str] = field(default_factory=list)
-    changed: bool = True  # False when nothing was written (e.g. every file was a duplicate)
-
-    def summary(self) -> str:
-        m = self.manifest
-        if self.changed:
-            lines = [
-                f"Indexed {m['doc_count']} documents as {m['chunk_count']} passages in {self.seconds:.1f} s "
-                f"(embedded {m['embedded_chunks']}, reused {m['chunk_count'] - m['embedded_chunks']}).",
-                f"Embedder: {m['embedder']['name']} ({m['embedder']['dim']} dimensions), "
-                f"dense index: {m['dense_index']}.",
-            ]
-        else:
-            lines = [
-                f"No change: the index still holds {m['doc_count']} documents as {m['chunk_count']} "
-                f"passages (build {m['build_id']})."
-            ]
-        if self.added:
-            lines.append(f"Added: {_names(self.added)}.")
-        if self.replaced:
-            lines.append(f"Replaced (content changed): {_names(self.replaced)}.")
-        if self.removed:
-            lines.append(f"Removed: {_names(self.removed)}.")
-        lines += self.notes
-        report = self.report.summary()
-        if report and (self.report.loaded or self.report.skipped or self.report.warnings):
-            lines.append(report)
-        return "\n".join(lines)
-
-
 # --------------------------------------------------------------------------- helpers
-
-
-def _names(doc_ids: list[str], shown: int = 20) -> str:
-    more = len(doc_ids) - shown
-    return ", ".join(doc_ids[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
 @contextmanager

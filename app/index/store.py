@@ -3,12 +3,14 @@
 Layout of an index folder (`--index`, default `index/`):
 
     CURRENT                  the id of the build in use (replaced atomically)
-    builds/<id>/manifest.json, chunks.jsonl, docs.json, dense.faiss, bm25/
+    builds/<id>/manifest.json, chunks.jsonl, docs.json, vector_keys.txt,
+                dense.faiss (app.index.dense), bm25/ (app.index.bm25),
+                token_ids.npy, token_offsets.npy, token_vocab.txt (app.index.tokens)
 
 A build is written into a temporary folder, renamed into `builds/`, and only then does CURRENT
 point at it, so an interrupted build never leaves a broken index: readers keep the previous one.
-Vectors of chunks whose content hash is unchanged are copied from the previous build, so a
-rebuild after editing one document embeds only that document's chunks.
+Vectors and BM25 tokens of chunks whose text is unchanged (same vector key) are copied from the
+previous build, so a rebuild after editing one document embeds only that document's chunks.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -26,17 +27,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from app.errors import GongyouError
 from app.index.bm25 import BM25Index
-from app.index.embedders import Embedder
+from app.index.dense import dense_index, dense_kind, embed_with_reuse, read_dense, write_dense
+from app.index.embedders.base import Embedder
+from app.index.tokens import TOKENIZER, save_token_ids, token_ids_with_reuse, tokens_fingerprint
 from app.models import Chunk, DocMeta
 from app.settings import current
-from app.text.segment import tokenize_many
 
 FORMAT_VERSION = 1
-TOKENIZER = "jieba-words+han-bigrams-v3"
 
 
 class IndexProblem(GongyouError, RuntimeError):
@@ -66,6 +65,13 @@ class Index:
     def embedder_name(self) -> str:
         return self.manifest["embedder"]["name"]
 
+    def vector_keys(self) -> list[str]:
+        """The vector key of each chunk, in row order (empty when the file is unreadable)."""
+        try:
+            return (self.folder / "vector_keys.txt").read_text(encoding="utf-8").split("\n")
+        except OSError:
+            return []
+
 
 def index_text(chunk: Chunk, meta: DocMeta) -> str:
     """What is embedded and BM25-indexed: title and heading give a passage its context."""
@@ -89,136 +95,6 @@ def current_build(index_dir: Path) -> Path | None:
         return None
     build = index_dir / "builds" / pointer.read_text(encoding="utf-8").strip()
     return build if build.is_dir() else None
-
-
-def _dense_index(vectors: np.ndarray):
-    import faiss
-
-    n, dim = vectors.shape
-    settings = current()
-    if n >= settings.hnsw_threshold:
-        dense = faiss.IndexHNSWFlat(dim, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-        dense.hnsw.efConstruction = settings.hnsw_ef_construction
-        dense.hnsw.efSearch = settings.hnsw_ef_search
-    else:
-        dense = faiss.IndexFlatIP(dim)
-    if n:
-        dense.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return dense
-
-
-def _read_keys(build: Path) -> list[str]:
-    try:
-        return (build / "vector_keys.txt").read_text(encoding="utf-8").split("\n")
-    except OSError:
-        return []
-
-
-def tokens_fingerprint() -> str:
-    """What BM25 tokens depend on besides the text: the tokenizer and the segmenter's extra words."""
-    from app.text.glossary import domain_words
-
-    return hashlib.sha256("\n".join([TOKENIZER, *domain_words()]).encode("utf-8")).hexdigest()[:16]
-
-
-def _read_token_ids(
-    previous: Index | None, fingerprint: str
-) -> tuple[dict[str, int], np.ndarray, np.ndarray, list[str]] | None:
-    """The previous build's token ids: (row by vector key, flat ids, row offsets, vocabulary).
-
-    None when it has none or used another tokenizer.
-    """
-    if previous is None or previous.manifest.get("tokens_fingerprint") != fingerprint:
-        return None
-    try:
-        ids = np.load(previous.folder / "token_ids.npy")
-        offsets = np.load(previous.folder / "token_offsets.npy")
-        words = (previous.folder / "token_vocab.txt").read_text(encoding="utf-8").split("\n")
-    except (OSError, ValueError):
-        return None
-    keys = _read_keys(previous.folder)
-    if len(keys) + 1 != len(offsets) or (ids.size and int(ids.max()) >= len(words)):
-        return None
-    return {k: r for r, k in enumerate(keys)}, ids, offsets, words
-
-
-def _token_ids_with_reuse(
-    texts: list[str], keys: list[str], previous: Index | None, fingerprint: str
-) -> tuple[list[np.ndarray], list[str]]:
-    """BM25 token ids of each text and the vocabulary they index.
-
-    Passages the previous build tokenized keep their ids (jieba runs only on new text); the
-    vocabulary is then compacted to the words still used, so document frequencies stay exact.
-    Tokens are mapped to ids as they come: no build holds every token as a string at once.
-    """
-    store = _read_token_ids(previous, fingerprint)
-    row_of, old_ids, offsets, words = store or ({}, np.zeros(0, np.int32), np.zeros(1, np.int64), [""])
-    vocab = {w: i for i, w in enumerate(words)}
-    parts: list[np.ndarray] = []
-    todo: list[int] = []
-    for i, key in enumerate(keys):
-        row = row_of.get(key)
-        if row is None:
-            todo.append(i)
-            parts.append(old_ids[:0])
-        else:
-            parts.append(old_ids[offsets[row] : offsets[row + 1]])
-    for i, tokens in zip(todo, tokenize_many([texts[i] for i in todo]) if todo else ()):
-        parts[i] = np.array([vocab.setdefault(t, len(vocab)) for t in tokens or [""]], dtype=np.int32)
-    vocab.setdefault("", len(vocab))
-    words = list(vocab)  # insertion order is id order
-    used = np.zeros(len(words), dtype=bool)
-    for part in parts:
-        used[part] = True
-    used[vocab[""]] = True  # kept for empty passages, as BM25Index.build does
-    if not used.all():
-        remap = (np.cumsum(used) - 1).astype(np.int32)
-        parts = [remap[p] for p in parts]
-        words = [w for w, keep in zip(words, used) if keep]
-    return parts, words
-
-
-def _save_token_ids(folder: Path, parts: list[np.ndarray], words: list[str]) -> None:
-    """Tokens never contain whitespace (the tokenizer splits on it): one word per line is faithful."""
-    offsets = np.zeros(len(parts) + 1, dtype=np.int64)
-    np.cumsum([p.size for p in parts], out=offsets[1:])
-    np.save(folder / "token_ids.npy", np.concatenate(parts) if parts else np.zeros(0, np.int32))
-    np.save(folder / "token_offsets.npy", offsets)
-    (folder / "token_vocab.txt").write_text("\n".join(words), encoding="utf-8")
-
-
-def _embed_with_reuse(
-    texts: list[str],
-    keys: list[str],
-    embedder: Embedder,
-    previous: Index | None,
-    progress: bool,
-) -> tuple[np.ndarray, int]:
-    """Vectors for all texts, copying those whose key the previous build already embedded."""
-    vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    reused: dict[int, int] = {}
-    if previous is not None and previous.embedder_name == embedder.name:
-        old_keys = {k: i for i, k in enumerate(_read_keys(previous.folder))}
-        reused = {i: old_keys[k] for i, k in enumerate(keys) if k in old_keys}
-        if reused:
-            old_vectors = previous.dense.reconstruct_n(0, previous.dense.ntotal)
-            old_rows = np.fromiter(reused.values(), dtype=np.int64, count=len(reused))
-            vectors[np.fromiter(reused.keys(), dtype=np.int64, count=len(reused))] = old_vectors[old_rows]
-    todo = [i for i in range(len(texts)) if i not in reused]
-    batch = 1024
-    bar = None
-    if progress and len(todo) > batch:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(todo), desc="embedding", unit="passage", file=sys.stderr)
-    for start in range(0, len(todo), batch):
-        rows = todo[start : start + batch]
-        vectors[rows] = embedder.embed_passages([texts[i] for i in rows])
-        if bar:
-            bar.update(len(rows))
-    if bar:
-        bar.close()
-    return vectors, len(todo)
 
 
 def write_index(
@@ -246,16 +122,13 @@ def write_index(
         texts = [index_text(c, docs[c.doc_id]) for c in chunks]
         keys = [vector_key(c, docs[c.doc_id]) for c in chunks]
         on_stage and on_stage("embedding")
-        vectors, embedded = _embed_with_reuse(texts, keys, embedder, previous, progress)
+        vectors, embedded = embed_with_reuse(texts, keys, embedder, previous, progress)
         on_stage and on_stage("indexing")
-        import faiss
-
-        dense = _dense_index(vectors)
-        faiss.write_index(dense, str(tmp / "dense.faiss"))
+        write_dense(dense_index(vectors), tmp / "dense.faiss")
         fingerprint = tokens_fingerprint()
-        token_ids, words = _token_ids_with_reuse(texts, keys, previous, fingerprint)
+        token_ids, words = token_ids_with_reuse(texts, keys, previous, fingerprint)
         BM25Index.from_ids(token_ids, {w: i for i, w in enumerate(words)}).save(tmp / "bm25")
-        _save_token_ids(tmp, token_ids, words)
+        save_token_ids(tmp, token_ids, words)
         # vars(), not dataclasses.asdict: no deep copy (asdict was ~0.5 s of a 12k-passage add).
         with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as out:
             for chunk in chunks:
@@ -272,7 +145,7 @@ def write_index(
             "build_id": build_id,
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "embedder": {"name": embedder.name, "dim": embedder.dim, "requested": requested_embedder},
-            "dense_index": "hnsw" if len(chunks) >= current().hnsw_threshold else "flat",
+            "dense_index": dense_kind(len(chunks)),
             "tokenizer": TOKENIZER,
             "tokens_fingerprint": fingerprint,
             "chunk_count": len(chunks),
@@ -365,13 +238,11 @@ def load_index(index_dir: Path) -> Index:
     build = current_build(index_dir)
     assert build is not None
     try:
-        import faiss
-
         with open(build / "chunks.jsonl", encoding="utf-8") as lines:
             chunks = [Chunk(**json.loads(line)) for line in lines]
         raw_docs = json.loads((build / "docs.json").read_text(encoding="utf-8"))
         docs = {d: _doc_meta(v["meta"]) for d, v in raw_docs.items()}
-        dense = faiss.read_index(str(build / "dense.faiss"))
+        dense = read_dense(build / "dense.faiss")
         bm25 = BM25Index.load(build / "bm25")
     except Exception as exc:  # any unreadable part means the same thing to the user
         raise IndexProblem(
@@ -403,15 +274,13 @@ def check_embedder(index: Index, index_dir: Path, requested: str | None) -> None
 
 def index_embedder(index: Index, index_dir: Path) -> Embedder:
     """The embedder that built the index (never a fallback: mixed vectors would be meaningless)."""
-    from app.index.embedders import OFFLINE_NAME, EmbedderUnavailable, HashingEmbedder, load_embedder
+    from app.index.embedders.base import EmbedderUnavailable
+    from app.index.embedders.registry import embedder_that_built
 
-    name, dim = index.embedder_name, int(index.manifest["embedder"]["dim"])
-    if name == OFFLINE_NAME:
-        return HashingEmbedder(dim)
     try:
-        return load_embedder(name, fallback=False)
+        return embedder_that_built(index.manifest["embedder"])
     except EmbedderUnavailable as exc:
         raise IndexProblem(
-            f"The index at {index_dir} was built with {name}, which cannot be loaded here: {exc} "
-            f"Or rebuild with the offline embedder: {rebuild_hint(index_dir, 'offline')}"
+            f"The index at {index_dir} was built with {index.embedder_name}, which cannot be loaded here: "
+            f"{exc} Or rebuild with the offline embedder: {rebuild_hint(index_dir, 'offline')}"
         ) from exc

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.index.embedders import Embedder
+from app.index.embedders.base import Embedder
 from app.index.store import Index
 from app.models import Hit
 from app.settings import current

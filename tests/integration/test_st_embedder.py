@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from conftest import CORPUS
 
-from app.index.embedders import SentenceTransformerEmbedder, load_embedder
+from app.index.embedders.registry import load_embedder
+from app.index.embedders.sentence_transformers import SentenceTransformerEmbedder
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,92 @@
+"""The dense leg of an index: passage vectors in FAISS, flat or HNSW by size (app/settings.py).
+
+Vectors of passages whose vector key is unchanged are copied from the previous build when the
+same embedder made them, so a rebuild after editing one document embeds only that document.
+faiss is imported only when an index is built or read.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from app.settings import current
+
+if TYPE_CHECKING:
+    from app.index.embedders.base import Embedder
+    from app.index.store import Index
+
+EMBED_BATCH = 1024  # passages per embedder call; the progress bar shows only above one batch
+
+
+def dense_kind(passages: int) -> str:
+    """What the manifest records: "hnsw" from settings.hnsw_threshold passages on, else "flat"."""
+    return "hnsw" if passages >= current().hnsw_threshold else "flat"
+
+
+def dense_index(vectors: np.ndarray) -> Any:
+    """A FAISS inner-product index over the vectors (normalised, so inner product is cosine)."""
+    import faiss
+
+    n, dim = vectors.shape
+    settings = current()
+    if dense_kind(n) == "hnsw":
+        dense = faiss.IndexHNSWFlat(dim, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        dense.hnsw.efConstruction = settings.hnsw_ef_construction
+        dense.hnsw.efSearch = settings.hnsw_ef_search
+    else:
+        dense = faiss.IndexFlatIP(dim)
+    if n:
+        dense.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return dense
+
+
+def write_dense(dense: Any, path: Path) -> None:
+    import faiss
+
+    faiss.write_index(dense, str(path))
+
+
+def read_dense(path: Path) -> Any:
+    import faiss
+
+    return faiss.read_index(str(path))
+
+
+def embed_with_reuse(
+    texts: list[str],
+    keys: list[str],
+    embedder: Embedder,
+    previous: Index | None,
+    progress: bool,
+) -> tuple[np.ndarray, int]:
+    """Vectors for all texts and how many were embedded, copying those the previous build has.
+
+    Reuse needs the very embedder that made the old vectors: its recorded name must match.
+    """
+    vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    reused: dict[int, int] = {}
+    if previous is not None and previous.embedder_name == embedder.name:
+        old_keys = {k: i for i, k in enumerate(previous.vector_keys())}
+        reused = {i: old_keys[k] for i, k in enumerate(keys) if k in old_keys}
+        if reused:
+            old_vectors = previous.dense.reconstruct_n(0, previous.dense.ntotal)
+            old_rows = np.fromiter(reused.values(), dtype=np.int64, count=len(reused))
+            vectors[np.fromiter(reused.keys(), dtype=np.int64, count=len(reused))] = old_vectors[old_rows]
+    todo = [i for i in range(len(texts)) if i not in reused]
+    bar = None
+    if progress and len(todo) > EMBED_BATCH:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo), desc="embedding", unit="passage", file=sys.stderr)
+    for start in range(0, len(todo), EMBED_BATCH):
+        rows = todo[start : start + EMBED_BATCH]
+        vectors[rows] = embedder.embed_passages([texts[i] for i in rows])
+        if bar:
+            bar.update(len(rows))
+    if bar:
+        bar.close()
+    return vectors, len(todo)
