@@ -10,6 +10,10 @@ import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+# One sentence of labour law in each script (the traditional one in Taiwan's wording).
+SIMPLIFIED = "劳动者依法享有获得劳动报酬的权利，用人单位不得克扣或者无故拖欠劳动者的工资。"
+TRADITIONAL = "勞工依法享有獲得勞動報酬的權利，雇主不得剋扣或者無故拖欠勞工的工資。"
+
 PAGE_ONE = "第一页：劳动者享有平等就业和选择职业的权利。"
 PAGE_TWO = "第二页：用人单位应当依法为劳动者缴纳社会保险费。"
 

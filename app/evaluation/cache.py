@@ -82,7 +82,7 @@ def cache_root(args: argparse.Namespace) -> Path:
 def usable_index(index_dir: Path, corpus: Path, embed_model: str | None) -> bool:
     """Whether index_dir holds a current build of corpus (same documents; same embedder if one is named)."""
     from app.index.store import IndexProblem, corpus_fingerprint, read_manifest
-    from app.ingest.loaders import load_corpus
+    from app.ingest.walk import load_corpus
 
     try:
         manifest = read_manifest(index_dir)

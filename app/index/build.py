@@ -34,7 +34,8 @@ from app.index.store import (
 )
 from app.ingest.chunk import chunk_documents
 from app.ingest.clean import clean_document
-from app.ingest.loaders import MAX_FILE_BYTES, LoadReport, load_corpus
+from app.ingest.report import LoadReport
+from app.ingest.walk import MAX_FILE_BYTES, load_corpus
 from app.models import Chunk, DocMeta, Document
 from app.settings import current
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.ingest.loaders import LoadReport
+from app.ingest.report import LoadReport
 
 
 def _names(doc_ids: list[str], shown: int = 20) -> str:

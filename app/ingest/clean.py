@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from app.ingest.word_lists import alternation
 from app.models import PAGE_BREAK, CleanDocument, Document
 from app.text.normalize import fold_width
 
@@ -21,7 +22,7 @@ _BROKEN_GLOSS = re.compile(rf"\?+[{_TONE_LETTERS}]{{1,6}}[)）]")
 _LOST_CHARACTER = re.compile(r"\?+(?=[^\s\"”’)）\]]|$)")
 
 _PAGE_COUNTER = re.compile(r"^\s*(?:\d+\s+)+共\s*\d+\s*页\s*$|^\s*第?\s*\d+\s*/\s*\d+\s*页\s*$")
-_VISIT_COUNTER = re.compile(r"访问量|訪問量|阅读量|閱讀量|浏览次数|瀏覽次數|点击数|點擊數")
+_VISIT_COUNTER = re.compile(alternation("visit_counters"))
 _TIMESTAMP_LINE = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 _PUBLISH_LINE = re.compile(r"^\s*(?:发布日期|發佈日期|发布时间|發布時間)\s*[:：]")
 _EDITOR_LINE = re.compile(r"^\s*(?:责任编辑|責任編輯|编辑整理|編輯整理|编辑|編輯)\s*[:：]?\s*\S{2,4}\s*$")
@@ -32,13 +33,10 @@ _SHARE_PROMPT = re.compile(
     r"打印本页|打印本頁|【打印】|【关闭】|【關閉】|分享到[:：]?|扫一扫|掃一掃|扫码关注|掃碼關注|^\s*×\s*$"
 )
 _FOOTER_MARKER = re.compile(
-    r"Copyright|©|ICP|版权所有|版權所有|All Rights Reserved|公网安备|公網安備|许可证|許可證"
-    r"|关于我们|關於我們|联系我们|聯繫我們|联系我們|友情链接|友情鏈接|网站首页|網站首頁|网站地图|網站地圖|本站地图"
-    r"|^\s*(?:来源|來源)\s*[:：于於]|^\s*(?:编辑整理|編輯整理)",
-    re.IGNORECASE,
+    alternation("footer_markers") + r"|^\s*(?:来源|來源)\s*[:：于於]|^\s*(?:编辑整理|編輯整理)", re.IGNORECASE
 )
 _LEADER_LINE = re.compile(
-    r"^[\u4e00-\u9fff]{1,2}\s?[\u4e00-\u9fff]{1,2}\s+\S*(?:主席|书记|書記|党组成员|黨組成員|部长|部長|组长|組長|主任|委员|委員)"
+    r"^[\u4e00-\u9fff]{1,2}\s?[\u4e00-\u9fff]{1,2}\s+\S*(?:" + alternation("leader_titles") + ")"
 )
 _NAV_TOKEN = re.compile(r"^\S{1,5}$")
 _ARTICLE_START = re.compile(r"^第[一二三四五六七八九十百千零〇两\d]+[条條]")

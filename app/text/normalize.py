@@ -73,3 +73,34 @@ def match_form_spaced(text: str) -> str:
     """Like match_form but keeps single spaces, for tokenizers that need word boundaries."""
     text = unicodedata.normalize("NFKC", text)
     return _WHITESPACE.sub(" ", to_simplified(text)).lower().strip()
+
+
+_CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+
+
+def detect_document_script(text: str, sample_chars: int = 20000) -> str | None:
+    """A document's script from its first `sample_chars` characters; None when they hold no Chinese.
+
+    "traditional" when OpenCC t2s would change more characters than s2t. Unlike `detect_script`
+    (for questions), a few Chinese characters among Latin text are enough to decide.
+    """
+    sample = text[:sample_chars]
+    if not _CJK.search(sample):
+        return None
+    simplified = to_simplified(sample)
+    if simplified == sample:  # the common case, and cheap: nothing traditional in it
+        return "simplified"
+    return (
+        "traditional"
+        if _changed(sample, simplified) > _changed(sample, to_traditional(sample))
+        else "simplified"
+    )
+
+
+def _changed(a: str, b: str) -> int:
+    """Characters that differ; by multiset when a conversion changed the length."""
+    from collections import Counter
+
+    if len(a) == len(b):
+        return sum(map(str.__ne__, a, b))
+    return sum((Counter(a) - Counter(b)).values())

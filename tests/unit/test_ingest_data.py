@@ -1,0 +1,78 @@
+"""Schema of the ingestion word lists and tables in app/data/ingest/."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from app.ingest.word_lists import table, word_list
+from app.text.normalize import to_simplified
+
+DATA = Path(__file__).resolve().parents[2] / "app" / "data" / "ingest"
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+LISTS = ["frequent_simplified", "national_prefixes", "byline_labels", "visit_counters", "footer_markers",
+         "leader_titles"]  # fmt: skip
+TABLES = {"html_charset_aliases": ["label", "codec"]}
+
+
+def test_every_data_file_is_checked_here():
+    names = {p.stem for p in DATA.iterdir()}
+    assert names == set(LISTS) | set(TABLES)
+
+
+@pytest.mark.parametrize("name", [*LISTS, *TABLES])
+def test_lines_have_no_stray_whitespace_and_the_file_ends_with_a_newline(name):
+    [path] = DATA.glob(f"{name}.*")
+    raw = path.read_text(encoding="utf-8")
+    assert raw.endswith("\n") and not raw.startswith("\ufeff")
+    for number, line in enumerate(raw.split("\n")[:-1], 1):
+        assert line, f"{path.name}:{number} is blank"
+        assert line == line.strip(), f"{path.name}:{number} has stray whitespace: {line!r}"
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_word_lists_are_non_empty_without_duplicates(name):
+    words = word_list(name)
+    assert words
+    assert len(set(words)) == len(words), [w for w in words if words.count(w) > 1]
+    assert all("\t" not in w and not w.startswith("#") for w in words)
+
+
+def test_frequent_characters_are_1500_single_simplified_characters():
+    chars = word_list("frequent_simplified")
+    assert len(chars) == 1500
+    assert all(len(c) == 1 and HAN.fullmatch(c) for c in chars)
+    assert "".join(chars[:10]) == "一是人了不在有大中国"
+
+
+@pytest.mark.parametrize("name", ["national_prefixes", "byline_labels", "visit_counters", "leader_titles"])
+def test_chinese_lists_hold_only_chinese_words(name):
+    assert all(HAN.search(w) and not re.search(r"[\sA-Za-z0-9]", w) for w in word_list(name))
+
+
+def test_national_prefixes_are_simplified():
+    # guess_region compares them with the simplified form of a title
+    assert all(to_simplified(p) == p for p in word_list("national_prefixes"))
+
+
+@pytest.mark.parametrize(("name", "columns"), TABLES.items())
+def test_tables_have_the_expected_columns_and_unique_keys(name, columns):
+    raw = (DATA / f"{name}.tsv").read_text(encoding="utf-8").splitlines()
+    header, *lines = [line.split("\t") for line in raw if not line.startswith("#")]
+    assert header == columns
+    assert lines and all(len(fields) == len(columns) and all(fields) for fields in lines)
+    rows = table(name)
+    assert [list(row.values()) for row in rows] == lines
+    keys = [row[columns[0]] for row in rows]
+    assert len(set(keys)) == len(keys)
+
+
+def test_charset_aliases_name_codecs_python_knows():
+    import codecs
+
+    for row in table("html_charset_aliases"):
+        assert row["label"] == row["label"].lower()
+        codecs.lookup(row["codec"])
