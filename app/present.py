@@ -8,10 +8,11 @@ from typing import Any
 from app.models import Hit
 from app.pipeline import AskResult, SearchResult
 from app.text.normalize import to_script
+from app.text.patterns import NUMBER
 
-_LAW_ARTICLE = re.compile(
-    r"^(.+?)(第[一二三四五六七八九十百千零〇两\d]+[条條](?:之[一二三四五六七八九十]+)?)$"
-)
+# A title ending in an article number. Its 之 suffix takes 一…十 only, narrower than
+# patterns.ARTICLE_NUMBER's (kept as it was: the layout work changes no behaviour).
+_LAW_ARTICLE = re.compile(rf"^(.+?)(第{NUMBER}[条條](?:之[一二三四五六七八九十]+)?)$")
 _STATE_PREFIX = re.compile(r"^(?:中华人民共和国|中華人民共和國)(?=.)")
 
 

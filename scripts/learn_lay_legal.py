@@ -3,7 +3,7 @@
 For each word a member of the public uses in a question, count the words of the statute
 articles a legal team marked as its basis; keep the associations seen at least MIN_COUNT times
 with P(legal word | lay word) >= MIN_SHARE. The result, `app/data/lay_legal.json`, is a small
-word-association table (no benchmark text), used by app.text.glossary to expand questions.
+word-association table (no benchmark text), used by app.search.expansion to expand questions.
 
     .venv/bin/python scripts/learn_lay_legal.py [--lecoqa ../shared/benchmarks/lecoqa]
 """

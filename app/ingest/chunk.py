@@ -15,21 +15,21 @@ from dataclasses import dataclass
 
 from app.models import PAGE_BREAK, Chunk, CleanDocument
 from app.settings import current
+from app.text.patterns import ARTICLE_NUMBER, CHINESE_NUMERALS, NUMBER
 
 SEPARATORS = ["\n\n", "\n", "。", "！", "？", "；", "!", "?", ";", "，", ",", ""]
 
-_NUM = "一二三四五六七八九十百千零〇两"
 _HEADING_PATTERNS = [
-    re.compile(rf"^[{_NUM}]+、"),  # 一、总体要求
-    re.compile(rf"^[(（][{_NUM}]+[)）]"),  # (四)切实推动产业工人地位提高
-    re.compile(rf"^(?:专栏|專欄)[{_NUM}\d]+"),  # 专栏三 素质提升
+    re.compile(rf"^[{CHINESE_NUMERALS}]+、"),  # 一、总体要求
+    re.compile(rf"^[(（][{CHINESE_NUMERALS}]+[)）]"),  # (四)切实推动产业工人地位提高
+    re.compile(rf"^(?:专栏|專欄){NUMBER}"),  # 专栏三 素质提升
     re.compile(r"^【[^】]{2,30}】$"),  # 【人力资源和社会保障部】
-    re.compile(rf"^第[{_NUM}\d]+[编章节編節](?:\s|$)"),  # 第二章 劳动合同的订立
+    re.compile(rf"^第{NUMBER}[编章节編節](?:\s|$)"),  # 第二章 劳动合同的订立
 ]
 # Divisions of a law, outermost first: 第一编 > 第二章 > 第一节 (traditional 編, 節).
-_LAW_DIVISION = re.compile(rf"^第[{_NUM}\d]+([编章节編節])(?:\s|$)")
+_LAW_DIVISION = re.compile(rf"^第{NUMBER}([编章节編節])(?:\s|$)")
 _DIVISION_LEVEL = {"编": 0, "編": 0, "章": 1, "节": 2, "節": 2}
-_ARTICLE = re.compile(rf"^\s*(第[{_NUM}\d]+[条條](?:之[{_NUM}]+)?)(?=[\s　]|$)")
+_ARTICLE = re.compile(rf"^\s*({ARTICLE_NUMBER})(?=[\s　]|$)")
 _SENTENCE_END = re.compile(r"[。！？!?；;:：]$")
 _MAX_HEADING = 60
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from app.errors import BadInput
 from app.text.glossary import PROVINCES
 from app.text.normalize import detect_script, to_simplified
+from app.text.patterns import YEAR
 
 MAX_QUESTION_CHARS = 1000
 
@@ -46,7 +47,7 @@ _REGIONS = [*PROVINCES, "全国", "国家"]
 _FOLLOW_UP = re.compile(
     r"^(?:那么?|还有|另外|那个|and|what about|how about)\s*|\s*(?:呢|怎么样|如何)?\s*[?？。!！]*$"
 )
-_YEAR = re.compile(r"\d{4}年?")
+_YEAR = re.compile(YEAR)
 
 
 def standalone_question(question: str, history: Sequence[str] = ()) -> str:

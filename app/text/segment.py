@@ -12,18 +12,11 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
+from app.text.datafiles import read_list
 from app.text.normalize import match_form_spaced
 
 # Function words and question words: they carry no evidence in either questions or documents.
-STOPWORDS = frozenset(
-    """的 了 和 与 及 以及 或 或者 是 在 有 对 为 等 把 被 将 要 就 都 也 而 并 其 之 这 那 这个 那个
-    这些 那些 我 我们 你 你们 他 他们 她 它 咱 咱们 俺 自己 吗 呢 吧 啊 呀 哦 嘛 么 个 些 从 向 到
-    由 于 给 让 能 会 可 可以 能够 应该 应当 怎么 怎样 怎么样 如何 什么 啥 哪 哪些 哪个 哪里 多少 几
-    几个 是否 是不是 有没有 有无 没有 请问 请 谁 为什么 么样 一下 一些 还 又 再 很 最 吧 嗯 如果
-    因为 所以 但是 但 还是 还有 里 中 上 下 得 地 着 过 the a an of to in on for and or is are was
-    were be do does did what which who how many much when where there their they i we you my our
-    your it its can could should would will with about any""".split()
-)
+STOPWORDS: frozenset[str] = frozenset(read_list("stopwords.txt"))
 
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 _TOKEN_CHARS = re.compile(r"[0-9a-z\u3400-\u9fff]")
