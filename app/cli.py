@@ -105,7 +105,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from app.web.ui import serve
+    from app.web.launch import serve
 
     return serve(args)
 

@@ -41,7 +41,9 @@ def running_app(
     index_dir: Path, data_dir: Path, auth: list[tuple[str, str]] | None = None
 ) -> Iterator[tuple[str, object]]:
     """The Gongyou UI on 127.0.0.1:<free port>; yields (url, demo) and closes it afterwards."""
-    from app.web.ui import Answerer, build_ui, launch
+    from app.web.answerer import Answerer
+    from app.web.app import build_ui
+    from app.web.launch import launch
 
     Answerer(index_dir).warm()  # load the index and jieba now, not inside the first timed request
     demo = build_ui(index_dir, data_dir, auth=auth is not None, warm=False)

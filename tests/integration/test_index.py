@@ -72,7 +72,8 @@ def test_serve_rebuilds_an_index_segmented_with_an_older_glossary(
     import argparse
 
     import app.text.glossary
-    import app.web.ui
+    import app.web.app
+    import app.web.launch
 
     index_dir = tmp_path / "index"
     build(CORPUS, index_dir, "offline", progress=False)
@@ -85,12 +86,12 @@ def test_serve_rebuilds_an_index_segmented_with_an_older_glossary(
     def build_ui(*args, **kwargs):
         raise Served  # the index is ready; the UI itself is tested in test_ui_*
 
-    monkeypatch.setattr(app.web.ui, "build_ui", build_ui)
+    monkeypatch.setattr(app.web.app, "build_ui", build_ui)
     args = argparse.Namespace(
         index=str(index_dir), corpus=str(CORPUS), data=str(tmp_path), embed_model="offline"
     )
     with pytest.raises(Served):
-        app.web.ui.serve(args)
+        app.web.launch.serve(args)
     assert "older word list" in capsys.readouterr().err
     assert load_index(index_dir).chunks  # rebuilt with the current word list
 

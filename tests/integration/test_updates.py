@@ -369,7 +369,7 @@ def test_bad_files_are_each_named_and_the_good_ones_are_still_indexed(
 
 
 def test_upload_names_cannot_leave_the_upload_folder() -> None:
-    from app.web.ui import safe_upload_name  # the UI's upload handler uses it before writing anything
+    from app.web.uploads import safe_upload_name  # the UI's upload handler uses it before writing anything
 
     for hostile in ("../../x.txt", "..\\..\\x.txt", "/etc/x.txt", "C:\\Windows\\x.txt", "a/../../x.txt"):
         assert safe_upload_name(hostile) == "x.txt"

@@ -15,7 +15,7 @@ import pytest
 from browser_fixtures import running_app
 
 from app.search.question import MAX_QUESTION_CHARS
-from app.web import ui
+from app.web import answerer, i18n, render, uploads
 
 gradio_client = pytest.importorskip("gradio_client")
 Client = gradio_client.Client
@@ -175,7 +175,7 @@ def test_chat_ignores_empty_input_and_explains_an_over_long_one(client) -> None:
 def test_chat_hotline_panel_and_formal_citation(client) -> None:
     _, final, _ = _chat(client, HUBEI, hotline=True)
     _, _, panel, formal, mode = final  # the session State is not sent to clients
-    assert panel.count("<small>bm25 ") == ui.HOTLINE_TOP_K
+    assert panel.count("<small>bm25 ") == answerer.HOTLINE_TOP_K
     assert "已引用" in panel
     assert formal.startswith("截至今年10月")
     assert (
@@ -189,7 +189,7 @@ def test_chat_search_only(client) -> None:
     _, final, _ = _chat(client, "技能人才评价制度改革", hotline=True, search_only=True)
     chat = final[0]
     assert "仅检索" in _text(chat[1])
-    assert len(chat) == 2 + ui.HOTLINE_TOP_K
+    assert len(chat) == 2 + answerer.HOTLINE_TOP_K
     assert all(m["metadata"]["status"] == "done" for m in chat[2:])
 
 
@@ -210,15 +210,15 @@ def test_launch_settings(app_url: str) -> None:
 
 
 def test_a_missing_index_gives_a_message_not_a_traceback(tmp_path: Path) -> None:
-    turn = ui.Answerer(tmp_path / "nothing-here").turn(HUBEI, [], search_only=False, hotline=False)
+    turn = answerer.Answerer(tmp_path / "nothing-here").turn(HUBEI, [], search_only=False, hotline=False)
     assert turn.kind == "message" and turn.message_key == "index_missing"
-    (chat,) = [ui.render_turn(turn, 1, "zh-Hans")]
+    (chat,) = [render.render_turn(turn, 1, "zh-Hans")]
     assert "索引还没准备好" in chat[1]["content"]
 
 
 def test_escape_md_neutralises_html_images_links_and_math() -> None:
     raw = '<script>x()</script><img src=x onerror="y()"> ![](http://h/b.png) [a](http://h) $$x$$ *b*'
-    out = ui.escape_md(raw)
+    out = render.escape_md(raw)
     assert "<" not in out and ">" not in out
     assert "![" not in out and "](" not in out and "$$" not in out
     assert "&lt;script&gt;" in out and "\\*b\\*" in out
@@ -227,53 +227,53 @@ def test_escape_md_neutralises_html_images_links_and_math() -> None:
 
 def test_highlight_marks_the_escaped_sentence_inside_the_escaped_passage() -> None:
     passage = "前言<b>。高技能人才总量达270.5万人。后记"
-    out = ui.highlight(passage, ["高技能人才总量达270.5万人。"])
+    out = render.highlight(passage, ["高技能人才总量达270.5万人。"])
     assert out == "前言&lt;b&gt;。<mark>高技能人才总量达270\\.5万人。</mark>后记"
-    assert ui.highlight("abc", ["zz"]) == "abc"
+    assert render.highlight("abc", ["zz"]) == "abc"
 
 
 def test_answer_markers_link_to_passages_and_stream_pieces_keep_them_whole() -> None:
     text = "第一句。[1]第二句很长很长。[2]"
-    md = ui.answer_markdown(text, 3, {1, 2})
+    md = render.answer_markdown(text, 3, {1, 2})
     assert "[\\[1\\]](#gy-cite-3-1)" in md and "[\\[2\\]](#gy-cite-3-2)" in md
-    pieces = list(ui.stream_pieces(text, max_pieces=6))
+    pieces = list(render.stream_pieces(text, max_pieces=6))
     assert pieces[-1] == text and len(pieces) <= 6
     assert all(p.count("[") == p.count("]") for p in pieces)
     assert all(len(a) < len(b) for a, b in itertools.pairwise(pieces))
 
 
 def test_language_from_the_browser_defaults_to_simplified_chinese() -> None:
-    assert ui.pick_language("zh-TW,zh;q=0.9") == "zh-Hant"
-    assert ui.pick_language("zh-HK") == "zh-Hant"
-    assert ui.pick_language("zh-CN,zh;q=0.9,en;q=0.8") == "zh-Hans"
-    assert ui.pick_language("en-US,en;q=0.9") == "zh-Hans"
-    assert ui.pick_language(None) == "zh-Hans"
+    assert i18n.pick_language("zh-TW,zh;q=0.9") == "zh-Hant"
+    assert i18n.pick_language("zh-HK") == "zh-Hant"
+    assert i18n.pick_language("zh-CN,zh;q=0.9,en;q=0.8") == "zh-Hans"
+    assert i18n.pick_language("en-US,en;q=0.9") == "zh-Hans"
+    assert i18n.pick_language(None) == "zh-Hans"
 
 
 def test_every_language_has_every_string() -> None:
-    keys = set(ui.I18N["zh-Hans"])
-    assert set(ui.I18N["zh-Hant"]) == keys == set(ui.I18N["en"])
-    assert "職工" in ui.I18N["zh-Hant"]["title"]
-    assert all("12351" in ui.I18N[lang]["notice"] for lang in ui.LANGS)
+    keys = set(i18n.I18N["zh-Hans"])
+    assert set(i18n.I18N["zh-Hant"]) == keys == set(i18n.I18N["en"])
+    assert "職工" in i18n.I18N["zh-Hant"]["title"]
+    assert all("12351" in i18n.I18N[lang]["notice"] for lang in i18n.LANGS)
 
 
 def test_upload_names_are_sanitised() -> None:
-    assert ui.safe_upload_name("../../etc/passwd.txt") == "passwd.txt"
-    assert ui.safe_upload_name("..\\..\\x.md") == "x.md"
-    assert ui.safe_upload_name(".bashrc") is None
-    assert ui.safe_upload_name("..") is None
-    assert ui.safe_upload_name("政策.pdf") == "政策.pdf"
-    assert ui.safe_upload_name("x\x00.txt") is None
-    assert ui.safe_upload_name("   ") is None
+    assert uploads.safe_upload_name("../../etc/passwd.txt") == "passwd.txt"
+    assert uploads.safe_upload_name("..\\..\\x.md") == "x.md"
+    assert uploads.safe_upload_name(".bashrc") is None
+    assert uploads.safe_upload_name("..") is None
+    assert uploads.safe_upload_name("政策.pdf") == "政策.pdf"
+    assert uploads.safe_upload_name("x\x00.txt") is None
+    assert uploads.safe_upload_name("   ") is None
 
 
 def test_auth_file(tmp_path: Path) -> None:
     path = tmp_path / "users"
     path.write_text("# hotline admins\nalice:s3cret:with-colon\n\nbob:pw\n", encoding="utf-8")
-    assert ui.read_auth_file(path) == [("alice", "s3cret:with-colon"), ("bob", "pw")]
+    assert uploads.read_auth_file(path) == [("alice", "s3cret:with-colon"), ("bob", "pw")]
     path.write_text("nobody\n", encoding="utf-8")
     with pytest.raises(ValueError):
-        ui.read_auth_file(path)
+        uploads.read_auth_file(path)
 
 
 # ---- uploads: signed-in administrators only (issue 5 hook) ----------------------------------------

@@ -305,11 +305,11 @@ def test_a_full_queue_shows_a_friendly_busy_message(
 ):
     from gradio_client import Client
 
-    from app.web import ui
+    from app.web import api, launch
 
-    monkeypatch.setattr(ui, "QUEUE_MAX_SIZE", 2)
-    monkeypatch.setattr(ui, "STREAM_DELAY_S", 0.5)  # slow streams keep the queue full
-    monkeypatch.setattr(ui, "chat_streams", lambda: 1)
+    monkeypatch.setattr(launch, "QUEUE_MAX_SIZE", 2)
+    monkeypatch.setattr(api, "STREAM_DELAY_S", 0.5)  # slow streams keep the queue full
+    monkeypatch.setattr(launch, "chat_streams", lambda: 1)
     monkeypatch.setenv("GONGYOU_CONCURRENCY", "1")
     with running_app(shipped_index, tmp_path) as (url, _):
         p = open_page(url, width=375, height=812)

@@ -1,0 +1,130 @@
+"""The page's own event handlers: the language switch (and first load), feedback verdicts, example
+questions, clearing the chat, and administrators' uploads. The endpoints are in api.py."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from app.pipeline import AskResult
+from app.present import ask_json
+from app.web.answerer import Turn
+from app.web.feedback import FeedbackStore
+from app.web.i18n import WRONG_CITATION_LABELS, examples_for, pick_language, t
+from app.web.render import formal_text, passages_markdown, render_chat, turn_at
+from app.web.uploads import add_uploads
+
+
+def relabel(lang_value: str, turn_list: list[Turn], with_upload: bool) -> list[Any]:
+    """Every label and the whole conversation in another language, in `app.label_outputs` order."""
+    last = turn_list[-1] if turn_list else None
+    updates = [
+        gr.update(value=t(lang_value, "title")),
+        gr.update(value=t(lang_value, "subtitle")),
+        gr.update(label=t(lang_value, "lang_label")),
+        gr.update(label=t(lang_value, "hotline_label")),
+        gr.update(
+            value=render_chat(turn_list, lang_value),
+            placeholder=t(lang_value, "welcome"),
+            examples=[{"text": q} for q in examples_for(lang_value)],
+            label=t(lang_value, "chat_label"),
+            feedback_options=["Like", "Dislike", t(lang_value, "wrong_citation")],
+        ),
+        gr.update(label=t(lang_value, "input_label"), placeholder=t(lang_value, "input_placeholder")),
+        gr.update(value=t(lang_value, "notice")),
+        gr.update(value=t(lang_value, "hotline_title")),
+        gr.update(label=t(lang_value, "search_only")),
+        gr.update(
+            label=t(lang_value, "formal_label"),
+            value=formal_text(last.result, lang_value) if last and last.result else "",
+        ),
+        gr.update(value=passages_markdown(last, lang_value)),
+    ]
+    if with_upload:
+        updates += [
+            gr.update(value=t(lang_value, "upload_title")),
+            gr.update(label=t(lang_value, "upload_label")),
+        ]
+    return updates
+
+
+def language_handler(with_upload: bool) -> Callable[[str, list[Turn]], list[Any]]:
+    def labels(lang_value: str, turn_list: list[Turn]) -> list[Any]:
+        return relabel(lang_value, turn_list, with_upload)
+
+    return labels
+
+
+def load_handler(with_upload: bool) -> Callable[..., list[Any]]:
+    """First load: the browser's language, and the upload panel for a signed-in administrator."""
+
+    def on_load(turn_list: list[Turn], request: gr.Request) -> list[Any]:
+        chosen = pick_language(request.headers.get("accept-language") if request else None)
+        updates = relabel(chosen, turn_list, with_upload)
+        updates[2] = gr.update(value=chosen, label=t(chosen, "lang_label"))
+        signed_in = bool(getattr(request, "username", None))
+        extra = [gr.update(visible=signed_in)] if with_upload else []
+        return [*updates, *extra]
+
+    return on_load
+
+
+def citations_for_feedback(result: AskResult) -> list[dict[str, Any]]:
+    keep = ("n", "doc_id", "chunk_id", "title", "label", "publisher", "date", "heading", "text", "sentences")
+    return [{k: c[k] for k in keep if k in c} for c in ask_json(result, {})["citations"]]
+
+
+def like_handler(feedback: FeedbackStore) -> Callable[..., None]:
+    def on_like(data: gr.LikeData, lang_value: str, turn_list: list[Turn], request: gr.Request) -> None:
+        if data.liked is True:
+            verdict = "like"
+        elif data.liked is False:
+            verdict = "dislike"
+        elif isinstance(data.liked, str) and data.liked in WRONG_CITATION_LABELS:
+            verdict = "wrong_citation"
+        elif isinstance(data.liked, str) and data.liked.lower() in {"like", "dislike"}:
+            verdict = data.liked.lower()
+        else:
+            return  # an undo, or an option we do not know
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        turn = turn_at(turn_list, index, lang_value)
+        if turn is None or turn.result is None or verdict in turn.verdicts:
+            return  # not an answer, or the same verdict again (the flag menu fires twice)
+        turn.verdicts.add(verdict)
+        result = turn.result
+        feedback.record(
+            question=result.question,
+            standalone_question=result.standalone,
+            answer=result.answer.text,
+            citations=citations_for_feedback(result),
+            verdict=verdict,
+            build=turn.build,
+            user=getattr(request, "username", None),
+        )
+        gr.Info(t(lang_value, "thanks"), duration=2)
+
+    return on_like
+
+
+def pick_example(data: gr.SelectData) -> str:
+    return data.value["text"] if isinstance(data.value, dict) else str(data.value)
+
+
+def clear() -> tuple[list, list, str, str]:
+    return [], [], "", ""
+
+
+def upload_handler(index_dir: Path, data_dir: Path) -> Callable[..., str]:
+    """Signed-in administrators only (issue 5); one upload is indexed at a time."""
+    lock = threading.Lock()
+
+    def on_upload(files: list[str] | None, lang_value: str, request: gr.Request) -> str:
+        if not getattr(request, "username", None):
+            return t(lang_value, "upload_denied")
+        return add_uploads(files or [], Path(index_dir), Path(data_dir), lang_value, lock)
+
+    return on_upload
