@@ -15,7 +15,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from app.index.bm25 import BM25Index
-    from app.index.embedders import Embedder
+    from app.index.embedders.base import Embedder
 
 
 @dataclass(frozen=True)

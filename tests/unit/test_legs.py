@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.index.bm25 import BM25Index
-from app.index.embedders import HashingEmbedder
+from app.index.embedders.hashing import HashingEmbedder
 from app.search.legs import BM25Leg, DenseLeg, Query
 from app.text.segment import tokenize
 
