@@ -61,7 +61,7 @@ class Settings:
     factoid_max_chars: int = 20  # a question this short asking for one fact is a factoid
     # Which refusal rules run (app/answer/evidence/registry.py): "news" runs them all, "general"
     # leaves out those written for news questions (names, roles, results, other instances).
-    refusal_profile: str = "general"
+    refusal_profile: str = "news"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
