@@ -30,7 +30,8 @@ REFUSED = [
 
 @pytest.mark.parametrize(("question", "rule"), REFUSED)
 def test_each_refusal_names_its_rule(pipeline, question: str, rule: str) -> None:
-    answer = pipeline.ask(question).answer
+    with override(refusal_profile="news"):  # every rule runs
+        answer = pipeline.ask(question).answer
     assert answer.refused and answer.refusal is not None
     assert answer.refusal.rule == rule, answer.refusal
     assert answer.reason == answer.refusal.detail
@@ -39,9 +40,11 @@ def test_each_refusal_names_its_rule(pipeline, question: str, rule: str) -> None
 def test_an_answer_has_no_refusal_and_the_general_profile_skips_news_rules(pipeline) -> None:
     answered = pipeline.ask("湖北省有多少个技能大师工作室?").answer
     assert not answered.refused and answered.refusal is None
+    news = [question for question, rule in REFUSED if rule.startswith("news.")]
     with override(refusal_profile="general"):
-        result = pipeline.ask("世界技能大赛中国队的成绩").answer
-    assert result.refusal is None or not result.refusal.rule.startswith("news."), result.refusal
+        for question in news:
+            refusal = pipeline.ask(question).answer.refusal
+            assert refusal is None or not refusal.rule.startswith("news."), refusal
 
 
 def test_ask_json_gives_the_refusal_rule(shipped_index: Path, capsys) -> None:

@@ -20,7 +20,15 @@ from app.answer.evidence.questions import (
 from app.answer.evidence.rules.instances import other_category, other_instance
 from app.answer.evidence.terms import TermGroup
 from app.models import Refusal
+from app.settings import override
 from app.text.normalize import match_form
+
+
+@pytest.fixture(autouse=True)
+def news_profile():
+    """These rules refuse only in the news profile, whatever the default."""
+    with override(refusal_profile="news"):
+        yield
 
 
 def test_who_questions_ask_for_a_name_not_a_role():
