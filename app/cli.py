@@ -1,4 +1,4 @@
-"""The `gongyou` command: build, search, ask, serve, eval, add, remove, list, feedback.
+"""The `gongyou` command: build, search, ask, explain, serve, eval, add, remove, list, feedback.
 
 Heavy libraries are imported inside the commands that need them, so `gongyou ask` starts fast.
 Exit codes: 0 success, 1 a problem with the corpus, index or model (the message says the fix),
@@ -104,6 +104,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return _run_questions(args, one)
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    from app.answer.explain import explain, explanation_text
+
+    pipeline = _pipeline(args)
+    result = pipeline.ask(args.question, k=args.k)
+    print(explanation_text(explain(result.standalone, result.hits, pipeline.index.bm25, pipeline.occurs)))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from app.web.launch import serve
 
@@ -205,6 +214,11 @@ def parser() -> argparse.ArgumentParser:
         if name == "search":
             p.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
         p.set_defaults(func=func)
+
+    x = with_index(sub.add_parser("explain", help="show why a question is answered or refused"))
+    x.add_argument("question")
+    x.add_argument("-k", type=int, default=5, help="passages to retrieve")
+    x.set_defaults(func=cmd_explain)
 
     s = with_index(sub.add_parser("serve", help="serve the chat UI (builds the index first if missing)"))
     s.add_argument("--corpus", default=str(config.default_corpus()))

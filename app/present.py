@@ -74,6 +74,7 @@ def ask_json(result: AskResult, mode: dict[str, Any]) -> dict[str, Any]:
         "language": result.language,
         "answer": answer.text,
         "refused": answer.refused,
+        "refusal_rule": answer.refusal.rule if answer.refusal else None,  # app/answer/evidence/registry.py
         "citations": citations,
         "mode": mode,
         "timings_ms": result.timings_ms,
