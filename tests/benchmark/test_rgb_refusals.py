@@ -50,7 +50,8 @@ def test_news_questions_are_refused_by_news_rules_too(tmp_path, capsys, cache: P
     """On RGB's unanswerable training questions, the rules written for news questions do part of
     the refusing: `ask --json` names the rule of each refusal."""
     from app.cli import main as cli_main
-    from app.evaluation.evaluate import cached_index, load_benchmark
+    from app.evaluation.cache import cached_index
+    from app.evaluation.datasets import load_benchmark
 
     folder = benchmark_dir("rgb_zh")
     dataset = load_benchmark(folder, None, "train", None)
