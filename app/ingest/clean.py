@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from app.ingest.word_lists import alternation
+from app.datafiles import alternation, read_list
 from app.models import PAGE_BREAK, CleanDocument, Document
 from app.text.normalize import fold_width
 
@@ -22,7 +22,7 @@ _BROKEN_GLOSS = re.compile(rf"\?+[{_TONE_LETTERS}]{{1,6}}[)）]")
 _LOST_CHARACTER = re.compile(r"\?+(?=[^\s\"”’)）\]]|$)")
 
 _PAGE_COUNTER = re.compile(r"^\s*(?:\d+\s+)+共\s*\d+\s*页\s*$|^\s*第?\s*\d+\s*/\s*\d+\s*页\s*$")
-_VISIT_COUNTER = re.compile(alternation("visit_counters"))
+_VISIT_COUNTER = re.compile(alternation(read_list("ingest/visit_counters.txt", phrases=True)))
 _TIMESTAMP_LINE = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 _PUBLISH_LINE = re.compile(r"^\s*(?:发布日期|發佈日期|发布时间|發布時間)\s*[:：]")
 _EDITOR_LINE = re.compile(r"^\s*(?:责任编辑|責任編輯|编辑整理|編輯整理|编辑|編輯)\s*[:：]?\s*\S{2,4}\s*$")
@@ -33,10 +33,14 @@ _SHARE_PROMPT = re.compile(
     r"打印本页|打印本頁|【打印】|【关闭】|【關閉】|分享到[:：]?|扫一扫|掃一掃|扫码关注|掃碼關注|^\s*×\s*$"
 )
 _FOOTER_MARKER = re.compile(
-    alternation("footer_markers") + r"|^\s*(?:来源|來源)\s*[:：于於]|^\s*(?:编辑整理|編輯整理)", re.IGNORECASE
+    alternation(read_list("ingest/footer_markers.txt", phrases=True))
+    + r"|^\s*(?:来源|來源)\s*[:：于於]|^\s*(?:编辑整理|編輯整理)",
+    re.IGNORECASE,
 )
 _LEADER_LINE = re.compile(
-    r"^[\u4e00-\u9fff]{1,2}\s?[\u4e00-\u9fff]{1,2}\s+\S*(?:" + alternation("leader_titles") + ")"
+    r"^[\u4e00-\u9fff]{1,2}\s?[\u4e00-\u9fff]{1,2}\s+\S*(?:"
+    + alternation(read_list("ingest/leader_titles.txt", phrases=True))
+    + ")"
 )
 _NAV_TOKEN = re.compile(r"^\S{1,5}$")
 _ARTICLE_START = re.compile(r"^第[一二三四五六七八九十百千零〇两\d]+[条條]")

@@ -9,8 +9,8 @@ from __future__ import annotations
 import codecs
 from functools import lru_cache
 
+from app.datafiles import read_list
 from app.ingest.report import LoadError
-from app.ingest.word_lists import word_list
 from app.text.normalize import to_traditional
 
 _BOMS = (
@@ -114,7 +114,7 @@ def _looks_like_text(text: str) -> bool:
 @lru_cache(maxsize=1)
 def _frequent_chars() -> frozenset[str]:
     """The frequent characters of app/data/ingest/frequent_simplified.txt and their traditional forms."""
-    simplified = "".join(word_list("frequent_simplified"))
+    simplified = "".join(read_list("ingest/frequent_simplified.txt", phrases=True))
     return frozenset(simplified) | frozenset(to_traditional(simplified))
 
 

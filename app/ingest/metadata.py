@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from app.datafiles import alternation, read_list
 from app.ingest.report import LoadError
-from app.ingest.word_lists import alternation, word_list
 from app.models import PAGE_BREAK, DocMeta
 from app.text.glossary import SHORT_PROVINCE
 from app.text.normalize import detect_document_script, to_simplified
@@ -92,7 +92,9 @@ _DATE = re.compile(
 _PUBLISHER = re.compile(
     r"(?:^|[ \t\u3000])(?:来源|來源)[ \t\u3000]*(?:[:：]|于|於)[ \t\u3000]*([^\n]+)", re.M
 )
-_PUBLISHER_END = re.compile(r"\s{2,}|\u3000|[|｜]|\s*(?:" + alternation("byline_labels") + ")")
+_PUBLISHER_END = re.compile(
+    r"\s{2,}|\u3000|[|｜]|\s*(?:" + alternation(read_list("ingest/byline_labels.txt", phrases=True)) + ")"
+)
 _LAW_TITLE = re.compile(
     r"^《?((?:中华人民共和国|中華人民共和國)[\u4e00-\u9fff]{1,30}(?:法|条例|條例))》?"
     r"((?:[(（][^()（）\n]{1,20}[)）])?)(?=[\s（(》]|$)"
@@ -150,7 +152,7 @@ def guess_title(text: str, fallback: str) -> str:
 def guess_region(title: str) -> str | None:
     """A province-level name in the title (湖北 → 湖北省); 全国 for national issuers; else None."""
     simplified = to_simplified(title)
-    if simplified.startswith(word_list("national_prefixes")):
+    if simplified.startswith(read_list("ingest/national_prefixes.txt", phrases=True)):
         return "全国"
     match = _PROVINCE_RE.search(simplified)
     return SHORT_PROVINCE[match.group(0)] if match else None

@@ -16,8 +16,8 @@ from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
 
+from app.datafiles import DATA_DIR
 from app.settings import current
-from app.text.datafiles import DATA_DIR
 from app.text.glossary import ENGLISH_TO_CHINESE, LAY_TO_POLICY
 from app.text.normalize import match_form
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from app.text.datafiles import read_list, read_table
+from app.datafiles import read_list, read_table
 
 # Everyday Chinese → policy and legal wording (simplified; matching is on simplified text).
 LAY_TO_POLICY: dict[str, tuple[str, ...]] = read_table("glossary/lay_to_policy.tsv")

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
-from app.text.datafiles import read_list
+from app.datafiles import read_list
 from app.text.normalize import match_form_spaced
 
 # Function words and question words: they carry no evidence in either questions or documents.

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from app.text import datafiles, glossary
-from app.text.datafiles import DATA_DIR, DataFileError, read_list, read_table
+from app import datafiles
+from app.datafiles import DATA_DIR, DataFileError, read_list, read_table
+from app.text import glossary
 from app.text.normalize import match_form, to_simplified
 from app.text.segment import STOPWORDS
 

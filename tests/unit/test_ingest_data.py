@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.ingest.word_lists import table, word_list
+from app.datafiles import read_list, read_rows
 from app.text.normalize import to_simplified
 
 DATA = Path(__file__).resolve().parents[2] / "app" / "data" / "ingest"
@@ -35,14 +35,14 @@ def test_lines_have_no_stray_whitespace_and_the_file_ends_with_a_newline(name):
 
 @pytest.mark.parametrize("name", LISTS)
 def test_word_lists_are_non_empty_without_duplicates(name):
-    words = word_list(name)
+    words = read_list(f"ingest/{name}.txt", phrases=True)
     assert words
     assert len(set(words)) == len(words), [w for w in words if words.count(w) > 1]
     assert all("\t" not in w and not w.startswith("#") for w in words)
 
 
 def test_frequent_characters_are_1500_single_simplified_characters():
-    chars = word_list("frequent_simplified")
+    chars = read_list("ingest/frequent_simplified.txt", phrases=True)
     assert len(chars) == 1500
     assert all(len(c) == 1 and HAN.fullmatch(c) for c in chars)
     assert "".join(chars[:10]) == "一是人了不在有大中国"
@@ -50,12 +50,15 @@ def test_frequent_characters_are_1500_single_simplified_characters():
 
 @pytest.mark.parametrize("name", ["national_prefixes", "byline_labels", "visit_counters", "leader_titles"])
 def test_chinese_lists_hold_only_chinese_words(name):
-    assert all(HAN.search(w) and not re.search(r"[\sA-Za-z0-9]", w) for w in word_list(name))
+    assert all(
+        HAN.search(w) and not re.search(r"[\sA-Za-z0-9]", w)
+        for w in read_list(f"ingest/{name}.txt", phrases=True)
+    )
 
 
 def test_national_prefixes_are_simplified():
     # guess_region compares them with the simplified form of a title
-    assert all(to_simplified(p) == p for p in word_list("national_prefixes"))
+    assert all(to_simplified(p) == p for p in read_list("ingest/national_prefixes.txt", phrases=True))
 
 
 @pytest.mark.parametrize(("name", "columns"), TABLES.items())
@@ -64,7 +67,7 @@ def test_tables_have_the_expected_columns_and_unique_keys(name, columns):
     header, *lines = [line.split("\t") for line in raw if not line.startswith("#")]
     assert header == columns
     assert lines and all(len(fields) == len(columns) and all(fields) for fields in lines)
-    rows = table(name)
+    rows = read_rows(f"ingest/{name}.tsv")
     assert [list(row.values()) for row in rows] == lines
     keys = [row[columns[0]] for row in rows]
     assert len(set(keys)) == len(keys)
@@ -73,6 +76,6 @@ def test_tables_have_the_expected_columns_and_unique_keys(name, columns):
 def test_charset_aliases_name_codecs_python_knows():
     import codecs
 
-    for row in table("html_charset_aliases"):
+    for row in read_rows("ingest/html_charset_aliases.tsv"):
         assert row["label"] == row["label"].lower()
         codecs.lookup(row["codec"])

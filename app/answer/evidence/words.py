@@ -1,45 +1,18 @@
-"""The word lists the evidence rules read, from plain lists under app/data/evidence/.
-
-One entry a line; blank lines and lines starting with "#" are ignored. A malformed list stops the
-program with the file and line, rather than silently dropping a word.
-"""
+"""The word lists the evidence rules read, from plain lists under app/data/evidence/."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from app.errors import GongyouError
-
-LISTS = Path(__file__).resolve().parents[2] / "data" / "evidence"
-
-
-class WordListError(GongyouError, ValueError):
-    """A word list under app/data/evidence/ that is not one entry a line."""
-
-
-def read_list(name: str) -> list[str]:
-    """The entries of app/data/evidence/NAME.txt, in file order; spaces and repeats are errors."""
-    path = LISTS / f"{name}.txt"
-    entries: list[str] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if any(ch.isspace() for ch in line) or line in entries:
-            raise WordListError(f"{path} line {number}: one entry a line, each once: {line!r}")
-        entries.append(line)
-    return entries
-
+from app.datafiles import read_list
 
 # Words that shape a question but are no evidence of an answer ("有没有帮我们...的办法").
-QUESTION_FILLER = frozenset(read_list("question_filler"))
+QUESTION_FILLER = frozenset(read_list("evidence/question_filler.txt"))
 # Nouns that name the kind of answer, not something the answer states: "成绩" is answered by "亚军".
-ANSWER_KIND_NOUNS = frozenset(read_list("answer_kind_nouns"))
+ANSWER_KIND_NOUNS = frozenset(read_list("evidence/answer_kind_nouns.txt"))
 # Nouns a figure states by itself: "10人死亡" gives the 人数 without the word.
-MEASURE_NOUNS = frozenset(read_list("measure_nouns"))
+MEASURE_NOUNS = frozenset(read_list("evidence/measure_nouns.txt"))
 # Common surnames (one character each): jieba tags some people as places ("吴京/ns").
-SURNAMES = frozenset(read_list("surnames"))
+SURNAMES = frozenset(read_list("evidence/surnames.txt"))
 # Places too general to pin a news question down: the answer need not repeat them.
-GENERIC_PLACES = frozenset(read_list("generic_places"))
+GENERIC_PLACES = frozenset(read_list("evidence/generic_places.txt"))
 # Time words jieba tags as names ("今天上午").
-TIME_WORDS = tuple(read_list("time_words"))
+TIME_WORDS = read_list("evidence/time_words.txt")

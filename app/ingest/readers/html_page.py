@@ -12,10 +12,10 @@ import re
 from functools import lru_cache
 from html.parser import HTMLParser
 
+from app.datafiles import read_rows
 from app.ingest.encoding import decode_text, starts_with_bom
 from app.ingest.metadata import split_web_title
 from app.ingest.readers.base import ReadText
-from app.ingest.word_lists import table
 
 _SKIP_TAGS = frozenset(
     {"script", "style", "nav", "header", "footer", "noscript", "template", "svg", "iframe"}
@@ -104,7 +104,7 @@ class _PageParser(HTMLParser):
 
 @lru_cache(maxsize=1)
 def _charset_aliases() -> dict[str, str]:
-    return {row["label"]: row["codec"] for row in table("html_charset_aliases")}
+    return {row["label"]: row["codec"] for row in read_rows("ingest/html_charset_aliases.tsv")}
 
 
 def _decode_html(data: bytes) -> str:

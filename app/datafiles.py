@@ -1,19 +1,20 @@
-"""Reading the word lists and tables under app/data/: plain lists and TSV tables.
+"""Reading the word lists and tables under app/data/: plain lists, glossary tables, TSV rows.
 
-Both formats are meant to be edited by hand (hotline staff add a line, no Python): one entry a
+Every format is meant to be edited by hand (hotline staff add a line, no Python): one entry a
 line, blank lines and lines starting with "#" ignored. A malformed line stops the program with the
-file and line number, rather than silently dropping a word.
+file and line number, rather than silently dropping a word. Each file is read once.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
 from app.errors import GongyouError
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parent / "data"
 TERM_SEPARATOR = "|"
 NO_TERMS = "-"  # a table row whose word maps to nothing (English question words: how, many)
 
@@ -31,11 +32,12 @@ def _entries(relative: str) -> Iterator[tuple[int, str]]:
 
 
 @cache
-def read_list(relative: str) -> tuple[str, ...]:
-    """The entries of a plain list, in file order (read once); a repeated entry is an error."""
+def read_list(relative: str, phrases: bool = False) -> tuple[str, ...]:
+    """The entries of a plain list, in file order; a repeated entry is an error, and so is a
+    space inside an entry unless the list holds phrases ("All Rights Reserved")."""
     entries: list[str] = []
     for number, line in _entries(relative):
-        if any(ch.isspace() for ch in line):
+        if not phrases and any(ch.isspace() for ch in line):
             raise DataFileError(f"app/data/{relative} line {number}: one entry a line, no spaces: {line!r}")
         if line in entries:
             raise DataFileError(f"app/data/{relative} line {number}: {line!r} is listed twice")
@@ -60,3 +62,24 @@ def read_table(relative: str) -> dict[str, tuple[str, ...]]:
             raise DataFileError(f"{where}: an empty term (two {TERM_SEPARATOR!r} in a row?): {line!r}")
         table[word] = terms
     return table
+
+
+@cache
+def read_rows(relative: str) -> tuple[dict[str, str], ...]:
+    """The rows of a TSV file whose first line names its columns, each row keyed by them."""
+    (_, header), *rows = _entries(relative)
+    columns = header.split("\t")
+    out = []
+    for number, line in rows:
+        cells = line.split("\t")
+        if len(cells) != len(columns):
+            raise DataFileError(
+                f"app/data/{relative} line {number}: expected {len(columns)} columns: {line!r}"
+            )
+        out.append(dict(zip(columns, cells)))
+    return tuple(out)
+
+
+def alternation(entries: tuple[str, ...]) -> str:
+    """A regex matching any entry literally (earlier entries tried first)."""
+    return "|".join(map(re.escape, entries))
