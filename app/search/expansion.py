@@ -51,7 +51,7 @@ def expansion_terms(question: str, words: list[str], idf: Callable[[str], float]
     scores: Counter[str] = Counter()
     table = learned_table()
     own = set(words)
-    for word in own:
+    for word in dict.fromkeys(words):  # in question order: a set's order changes with the hash seed
         for term, share in table.get(word, ()):
             if term not in own:
                 scores[term] += share * idf(term)

@@ -35,3 +35,27 @@ def test_learned_terms_follow_the_glossary_ranked_by_share_times_rarity() -> Non
     idf = {"家庭经营": 1.0, "承包经营": 3.0}  # every other term: 0, never added
     terms = expansion_terms("个体户年假", ["个体"], lambda t: idf.get(t, 0.0))
     assert terms == ["带薪年休假", "年休假", "承包经营", "家庭经营"]
+
+
+def test_expansion_terms_do_not_depend_on_the_hash_seed():
+    """The learned terms were summed over a set once, so ties at the cut-off fell by hash seed."""
+    import subprocess
+    import sys
+
+    script = (
+        "from app.search.expansion import expansion_terms;"
+        "from app.text.segment import content_words;"
+        "q = '技术好的工人能不能多拿工资?国家怎么说?';"
+        "print(expansion_terms(q, content_words(q), lambda t: 1.0))"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**__import__("os").environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1, outputs

@@ -24,9 +24,8 @@ _BLOCK_TAGS = frozenset(
     {"p", "div", "br", "li", "ul", "ol", "tr", "table", "section", "article", "main", "h1", "h2", "h3", "h4",
      "h5", "h6", "blockquote", "pre", "hr", "dd", "dt", "dl", "figcaption", "title"}
 )  # fmt: skip
-_DATE_META = frozenset(
-    {"pubdate", "publishdate", "article:published_time", "dc.date", "date", "firstpublishedtime"}
-)
+# Meta tags that date a page, the most specific first (a tuple: the first one present wins).
+_DATE_META = ("pubdate", "publishdate", "article:published_time", "dc.date", "date", "firstpublishedtime")
 _CHARSET_META = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 
 
