@@ -4,7 +4,7 @@ RGB made a question unanswerable by withholding every passage that holds its ans
 does the same to the *answerable* questions of a split: it retrieves as usual, drops every passage
 that is gold, answer-bearing or contains an answer string, and counts how often Gongyou refuses on
 what is left. On the training split this gives 109 more unanswerable questions than the 41 RGB
-ships, which is how the evidence tests in app/evidence.py were tuned without overfitting the 41.
+ships, which is how the evidence rules in app/answer/evidence/ were tuned without overfitting the 41.
 
     .venv/bin/python scripts/rgb_withheld.py                 # training split (tune on this)
     .venv/bin/python scripts/rgb_withheld.py --split test    # held-out: report, never tune
