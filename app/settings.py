@@ -23,6 +23,9 @@ class Settings:
     hnsw_m: int = 32
     hnsw_ef_construction: int = 64
     hnsw_ef_search: int = 96
+    # Batches of at least this many passages go to the torch engine of the bundled model (it needs a
+    # few seconds to load, then embeds several times faster than the C engine); smaller ones to C.
+    torch_min_batch: int = 64
 
     # --- retrieval
     rrf_k: int = 60

@@ -144,7 +144,12 @@ def write_index(
             "format_version": FORMAT_VERSION,
             "build_id": build_id,
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "embedder": {"name": embedder.name, "dim": embedder.dim, "requested": requested_embedder},
+            "embedder": {
+                "name": embedder.name,
+                "dim": embedder.dim,
+                "requested": requested_embedder,
+                **embedder.identity,
+            },
             "dense_index": dense_kind(len(chunks)),
             "tokenizer": TOKENIZER,
             "tokens_fingerprint": fingerprint,

@@ -64,6 +64,8 @@ class HashingEmbedder:
     embed_passages = _embed
     embed_queries = _embed
 
+    identity: dict[str, str] = {}  # noqa: RUF012 - the algorithm is the name; nothing else to record
+
 
 HASHING = EmbedderKind(
     label="built-in offline hashing",

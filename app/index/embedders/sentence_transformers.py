@@ -28,6 +28,8 @@ class SentenceTransformerEmbedder:
     def fusion_weight(self) -> float:
         return current().dense_weight_model
 
+    identity: dict[str, str] = {}  # noqa: RUF012 - the hub name or folder is the identity
+
     def __init__(self, name: str, location: str, local_only: bool) -> None:
         from sentence_transformers import SentenceTransformer
 
