@@ -6,8 +6,9 @@
 Each --set is evaluated on the index `gongyou eval` caches for it (built on first use with the
 default model). The learned lay → legal expansion table comes from LeCoQA's training questions, so
 on `lecoqa:train` it is re-learned in 5 folds (`--folds`): each fold's questions are expanded with
-the table learned from the other four, as a new question would be. Question vectors are computed once and reused across the grid, so a grid of 50
-settings over 1,234 questions takes minutes. Prints Recall@10 and Hit@5 per set and setting.
+the table learned from the other four, as a new question would be. Question vectors are
+computed once and reused across the grid: a setting costs seconds. Prints Recall@10 and Hit@5
+per set and setting.
 Never pass a test split: the figures this prints choose the shipped settings.
 """
 
@@ -35,7 +36,9 @@ BENCHMARKS = ROOT.parent / "shared" / "benchmarks"
 SETS = {
     "dev": lambda split: load_dev(ROOT / "eval" / "questions.jsonl", split, None),
     "lecoqa": lambda split: load_benchmark(BENCHMARKS / "lecoqa", None, split, None),
-    "labour": lambda split: load_benchmark(BENCHMARKS / "lecoqa", str(ROOT / "eval/labour_statutes.jsonl"), split, None),
+    "labour": lambda split: load_benchmark(
+        BENCHMARKS / "lecoqa", str(ROOT / "eval" / "labour_statutes.jsonl"), split, None
+    ),
     "rgb": lambda split: load_benchmark(BENCHMARKS / "rgb_zh", None, split, None),
 }  # fmt: skip
 

@@ -10,12 +10,12 @@ import threading
 
 import numpy as np
 import pytest
+from conftest import CORPUS
 
 from app.index.embedders import bundled
 from app.index.embedders.e5_torch import PASSAGE, QUERY, TorchE5
 from app.ingest.clean import clean_document
 from app.ingest.walk import load_corpus
-from conftest import CORPUS
 
 QUESTIONS = [
     "加班费怎么算？",
