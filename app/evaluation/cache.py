@@ -18,7 +18,7 @@ from pathlib import Path
 from app import config
 from app.evaluation.datasets import Dataset
 from app.evaluation.errors import EvalError
-from app.index.embedders.registry import DEFAULT_MODEL
+from app.index.embedders.registry import DEFAULT_MODEL, name_for
 from app.settings import current
 
 CACHE = config.PROJECT_ROOT / "eval" / ".cache"
@@ -91,7 +91,7 @@ def usable_index(index_dir: Path, corpus: Path, embed_model: str | None) -> bool
     except IndexProblem:
         return False
     built = manifest.get("embedder", {})
-    if embed_model and embed_model not in {built.get("name"), built.get("requested")}:
+    if embed_model and embed_model != built.get("requested") and name_for(embed_model) != built.get("name"):
         return False
     docs, _ = load_corpus(corpus)
     return manifest.get("corpus_fingerprint") == corpus_fingerprint({d.doc_id: d.content_hash for d in docs})

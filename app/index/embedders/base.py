@@ -60,6 +60,7 @@ class EmbedderKind:
     fix: Callable[[str], str] = lambda spec: ""
     fallback_note: str = ""  # how a warning describes it standing in for a kind that cannot load
     requested_only: bool = False  # resolves what a user asks for, never a name a manifest recorded
+    name_for: Callable[[str], str] = lambda spec: spec  # the name the embedder a spec makes records
 
     def load(self, spec: str, dim: int | None = None) -> Embedder:
         """The embedder, or EmbedderUnavailable with the reason and the fix."""

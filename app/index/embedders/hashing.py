@@ -71,6 +71,7 @@ HASHING = EmbedderKind(
     label="built-in offline hashing",
     answers_to=ALIASES.__contains__,
     make=lambda spec, dim: HashingEmbedder(dim or DEFAULT_DIM),
+    name_for=lambda spec: OFFLINE_NAME,
     fallback_note=(
         f"the built-in offline embedder ({OFFLINE_NAME}, character n-grams): answers still work, "
         "cross-lingual matching is weaker."

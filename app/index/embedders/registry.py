@@ -41,6 +41,7 @@ DEFAULT = EmbedderKind(
     unavailable=_default_unavailable,
     fix=bundled.BUNDLED.fix,
     requested_only=True,  # a recorded "intfloat/multilingual-e5-small" is the hub model exactly
+    name_for=lambda spec: spec if is_cached(spec) else bundled.NAME,
 )
 
 # First kind that answers to a spec wins; a hub name answers to anything, so it comes last.
@@ -59,6 +60,11 @@ FALLBACKS: tuple[str, ...] = ("bundled", "offline")
 def kind_of(spec: str, recorded: bool = False) -> EmbedderKind:
     """The kind of embedder a spec means (`recorded`: a name an index's manifest holds)."""
     return next(k for k in KINDS if k.answers_to(spec) and not (recorded and k.requested_only))
+
+
+def name_for(spec: str) -> str:
+    """The name an index built with this spec records (no model is loaded)."""
+    return kind_of(spec).name_for(spec)
 
 
 def _warn(message: str) -> None:
