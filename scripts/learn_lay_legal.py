@@ -32,14 +32,16 @@ def learn(questions: list[dict], articles: dict[str, str]) -> dict[str, list[lis
     together: defaultdict[str, Counter] = defaultdict(Counter)
     asked = Counter()
     for q in questions:
-        lay = set(content_words(q["question"]))
-        legal: set[str] = set()
+        # Ordered, not sets: most_common breaks ties by first sight, and a set's order changes with
+        # the hash seed, so the table would too.
+        lay = dict.fromkeys(content_words(q["question"]))
+        legal: dict[str, None] = {}
         for gold in q["gold_ids"]:
             if gold in articles:
-                legal |= set(content_words(articles[gold]))
+                legal.update(dict.fromkeys(content_words(articles[gold])))
         for word in lay:
             asked[word] += 1
-            together[word].update(legal - lay)
+            together[word].update(w for w in legal if w not in lay)
     article_freq = Counter(w for text in articles.values() for w in set(content_words(text)))
     generic = {w for w, n in article_freq.items() if n > MAX_ARTICLE_SHARE * len(articles)}
     table: dict[str, list[list]] = {}

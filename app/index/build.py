@@ -90,8 +90,9 @@ def _chunks_for(docs: Iterable[Document], chunk_size: int, chunk_overlap: int) -
 class _ReuseOnly:
     """Stands in for the index's embedder when every vector is copied from the previous build."""
 
-    def __init__(self, name: str, dim: int) -> None:
-        self.name, self.dim = name, dim
+    def __init__(self, record: dict) -> None:
+        self.name, self.dim = record["name"], int(record["dim"])
+        self.identity = {k: v for k, v in record.items() if k not in ("name", "dim", "requested")}
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         raise RuntimeError("no passage should need embedding when documents are only removed")
@@ -310,7 +311,7 @@ def remove(doc_ids: Sequence[str], index_dir: Path) -> BuildResult:
         chunks = [c for c in index.chunks if c.doc_id not in gone]
         metas = {d: m for d, m in index.docs.items() if d not in gone}
         hashes = {d: h for d, h in index.doc_hashes.items() if d not in gone}
-        embedder = _ReuseOnly(index.embedder_name, int(index.manifest["embedder"]["dim"]))
+        embedder = _ReuseOnly(index.manifest["embedder"])
         manifest = _rewrite(index, index_dir, chunks, metas, hashes, embedder, False)
     return BuildResult(manifest, LoadReport(), time.perf_counter() - started, removed=sorted(gone))
 

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from app.index.embedders.base import Embedder
     from app.index.store import Index
 
-EMBED_BATCH = 1024  # passages per embedder call; the progress bar shows only above one batch
+# Passages per embedder call: the progress bar (passages per second) moves every few seconds with a
+# real model, and each call is large enough for the torch engine (app/settings.py torch_min_batch).
+EMBED_BATCH = 128
 
 
 def dense_kind(passages: int) -> str:
@@ -56,6 +58,14 @@ def read_dense(path: Path) -> Any:
     return faiss.read_index(str(path))
 
 
+def _same_embedder(previous: Index, embedder: Embedder) -> bool:
+    """Whether the previous build's vectors came from this very embedder (name and weights)."""
+    record = previous.manifest["embedder"]
+    return record["name"] == embedder.name and all(
+        record.get(key) == value for key, value in embedder.identity.items()
+    )
+
+
 def embed_with_reuse(
     texts: list[str],
     keys: list[str],
@@ -65,23 +75,24 @@ def embed_with_reuse(
 ) -> tuple[np.ndarray, int]:
     """Vectors for all texts and how many were embedded, copying those the previous build has.
 
-    Reuse needs the very embedder that made the old vectors: its recorded name must match.
+    Reuse needs the very embedder that made the old vectors (its name and recorded identity).
+    Texts are embedded in order of length, so each batch pads little.
     """
     vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     reused: dict[int, int] = {}
-    if previous is not None and previous.embedder_name == embedder.name:
+    if previous is not None and _same_embedder(previous, embedder):
         old_keys = {k: i for i, k in enumerate(previous.vector_keys())}
         reused = {i: old_keys[k] for i, k in enumerate(keys) if k in old_keys}
         if reused:
             old_vectors = previous.dense.reconstruct_n(0, previous.dense.ntotal)
             old_rows = np.fromiter(reused.values(), dtype=np.int64, count=len(reused))
             vectors[np.fromiter(reused.keys(), dtype=np.int64, count=len(reused))] = old_vectors[old_rows]
-    todo = [i for i in range(len(texts)) if i not in reused]
+    todo = sorted((i for i in range(len(texts)) if i not in reused), key=lambda i: len(texts[i]))
     bar = None
     if progress and len(todo) > EMBED_BATCH:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(todo), desc="embedding", unit="passage", file=sys.stderr)
+        bar = tqdm(total=len(todo), desc="embedding", unit="passage", file=sys.stderr, smoothing=0.1)
     for start in range(0, len(todo), EMBED_BATCH):
         rows = todo[start : start + EMBED_BATCH]
         vectors[rows] = embedder.embed_passages([texts[i] for i in rows])

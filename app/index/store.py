@@ -144,7 +144,12 @@ def write_index(
             "format_version": FORMAT_VERSION,
             "build_id": build_id,
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "embedder": {"name": embedder.name, "dim": embedder.dim, "requested": requested_embedder},
+            "embedder": {
+                "name": embedder.name,
+                "dim": embedder.dim,
+                "requested": requested_embedder,
+                **embedder.identity,
+            },
             "dense_index": dense_kind(len(chunks)),
             "tokenizer": TOKENIZER,
             "tokens_fingerprint": fingerprint,
@@ -262,8 +267,10 @@ def check_embedder(index: Index, index_dir: Path, requested: str | None) -> None
     """Refuse a query-side embedder that differs from the one the index was built with."""
     if not requested:
         return
+    from app.index.embedders.registry import name_for
+
     built = index.manifest["embedder"]
-    if requested in {built["name"], built.get("requested")}:
+    if requested == built.get("requested") or name_for(requested) == built["name"]:
         return
     raise IndexProblem(
         f"The index at {index_dir} was built with the embedder {built['name']!r}, but {requested!r} was "

@@ -22,10 +22,13 @@ TOKENIZER = "jieba-words+han-bigrams-v3"
 
 
 def tokens_fingerprint() -> str:
-    """What BM25 tokens depend on besides the text: the tokenizer and the segmenter's extra words."""
+    """What BM25 tokens depend on besides the text: the tokenizer, the segmenter's extra words
+    and the stopwords it drops."""
     from app.text.glossary import domain_words
+    from app.text.segment import STOPWORDS
 
-    return hashlib.sha256("\n".join([TOKENIZER, *domain_words()]).encode("utf-8")).hexdigest()[:16]
+    parts = [TOKENIZER, *domain_words(), "\x1fstopwords", *sorted(STOPWORDS)]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
 def _read_token_ids(

@@ -13,7 +13,7 @@ from app.index.embedders.base import Embedder
 from app.index.store import Index
 from app.models import Hit
 from app.search.expansion import expand_query, expansion_terms
-from app.search.fusion import reciprocal_rank_fusion
+from app.search.fusion import reciprocal_rank_fusion, score_fusion
 from app.search.legs import BM25Leg, DenseLeg, LegResult, Query
 from app.settings import current
 from app.text.segment import content_words, tokenize
@@ -38,7 +38,8 @@ class Retriever:
         tokens = tokenize(question)
         extra = expansion_terms(question, content_words(question), self.index.bm25.idf)
         extra_tokens = tokenize(" ".join(extra)) if extra else []
-        return Query(question, tokens, extra_tokens, expand_query(question))
+        dense_text = expand_query(question) if current().dense_query_expansion else question
+        return Query(question, tokens, extra_tokens, dense_text)
 
     def search(
         self, question: str, k: int = 5, mode: str = "hybrid", candidates: int | None = None
@@ -55,7 +56,11 @@ class Retriever:
         start = time.perf_counter()
         # A leg's weight counts only against another leg; alone, its ranks count at weight 1.
         weights = (bm25.fusion_weight, dense.fusion_weight) if mode == "hybrid" else (1.0, 1.0)
-        fused = reciprocal_rank_fusion((lexical.rows, semantic.rows), weights, settings.rrf_k)[:k]
+        if settings.fusion == "scores":
+            scored = [[(c.row, c.score) for c in leg.candidates] for leg in (lexical, semantic)]
+            fused = score_fusion(scored, weights)[:k]
+        else:
+            fused = reciprocal_rank_fusion((lexical.rows, semantic.rows), weights, settings.rrf_k)[:k]
         hits = []
         for rank, entry in enumerate(fused, start=1):
             chunk = self.index.chunks[entry.row]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 _FULLWIDTH_ALNUM = {
@@ -67,6 +68,16 @@ def match_form(text: str) -> str:
     """The form every comparison uses: simplified, NFKC, lower case, whitespace removed."""
     text = unicodedata.normalize("NFKC", text)
     return _WHITESPACE.sub("", to_simplified(text)).lower()
+
+
+def model_forms(texts: Sequence[str]) -> list[str]:
+    """What an embedding model reads: simplified script, NFKC widths, single spaces, case kept.
+
+    A traditional question and its simplified twin then get the same vector, and a traditional
+    document the vector of its simplified text. One OpenCC call for the whole batch.
+    """
+    joined = unicodedata.normalize("NFKC", "\u0001".join(t.replace("\u0001", " ") for t in texts))
+    return [_WHITESPACE.sub(" ", t).strip() for t in to_simplified(joined).split("\u0001")]
 
 
 def match_form_spaced(text: str) -> str:

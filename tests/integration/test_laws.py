@@ -82,7 +82,7 @@ def laws(tmp_path_factory: pytest.TempPathFactory):
     folder = benchmark_dir("lecoqa")
     corpus = tmp_path_factory.mktemp("laws")
     counts = write_laws(folder / "corpus.jsonl", corpus / "docs")
-    build(corpus / "docs", corpus / "index", "offline", progress=False)
+    build(corpus / "docs", corpus / "index", progress=False)  # the default model
     return Pipeline(corpus / "index"), counts
 
 

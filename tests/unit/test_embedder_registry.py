@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.index.embedders import registry
+from app.index.embedders import bundled, registry
 from app.index.embedders.base import EmbedderKind, EmbedderUnavailable
 from app.index.embedders.hashing import HASHING, OFFLINE_NAME, HashingEmbedder
 from app.index.embedders.sentence_transformers import FOLDER, HUB
@@ -32,14 +32,33 @@ def test_the_offline_embedder_declares_what_callers_need() -> None:
     assert np.array_equal(vectors[0], vectors[1])
 
 
-def test_an_unavailable_model_falls_back_with_one_warning_naming_the_fix() -> None:
+def test_an_unavailable_model_falls_back_to_the_bundled_one_with_one_warning_naming_the_fix() -> None:
     warnings: list[str] = []
     embedder = registry.load_embedder(MISSING_MODEL, warn=warnings.append)
-    assert embedder.offline and embedder.name == OFFLINE_NAME
+    assert not embedder.offline and embedder.name == bundled.NAME
     assert len(warnings) == 1
     assert warnings[0].startswith(f"cannot load the embedding model {MISSING_MODEL}: no network")
-    assert f"Using the built-in offline embedder ({OFFLINE_NAME}, character n-grams)" in warnings[0]
+    assert f"Using the bundled multilingual-e5-small ({bundled.NAME}, offline)" in warnings[0]
     assert f"huggingface-cli download {MISSING_MODEL}" in warnings[0]
+
+
+def test_the_hashing_embedder_stands_in_only_when_the_bundled_model_cannot_load(monkeypatch) -> None:
+    monkeypatch.setattr(bundled, "_cpu_problem", lambda: "this CPU lacks avx2")
+    warnings: list[str] = []
+    embedder = registry.load_embedder(None, warn=warnings.append)
+    assert embedder.offline and embedder.name == OFFLINE_NAME
+    assert len(warnings) == 1 and "this CPU lacks avx2" in warnings[0]
+    assert f"Using the built-in offline embedder ({OFFLINE_NAME}, character n-grams)" in warnings[0]
+
+
+def test_the_default_model_is_the_bundled_copy_when_none_is_cached_and_never_probes_the_hub(
+    monkeypatch,
+) -> None:
+    from app.index.embedders import hub
+
+    monkeypatch.setattr(hub, "hub_reachable", pytest.fail)  # any probe fails the test
+    embedder = registry.load_embedder(None, warn=pytest.fail)
+    assert embedder.name == bundled.NAME and embedder.dim == 384
 
 
 def test_without_fallback_an_unavailable_model_raises_with_the_fix() -> None:

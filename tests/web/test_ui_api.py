@@ -182,7 +182,7 @@ def test_chat_hotline_panel_and_formal_citation(client) -> None:
         "\n来源：\n[1] 《湖北省2020年全省产业工人队伍建设改革暨联络员工作视频会议》，长江网，2020-12-09"
         in formal
     )
-    assert "离线模式" in mode
+    assert "multilingual" in mode and "离线模式" not in mode  # the bundled model, no network needed
 
 
 def test_chat_search_only(client) -> None:

@@ -23,6 +23,12 @@ class Embedder(Protocol):
         """Weight of the dense leg in the fusion with BM25 (app/settings.py)."""
         ...
 
+    @property
+    def identity(self) -> dict[str, str]:
+        """Besides the name, what the manifest records to tell these vectors from others (the
+        exact weights); an index whose record differs is refused."""
+        ...
+
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
@@ -53,6 +59,8 @@ class EmbedderKind:
     unavailable: Callable[[str], str | None] = lambda spec: None
     fix: Callable[[str], str] = lambda spec: ""
     fallback_note: str = ""  # how a warning describes it standing in for a kind that cannot load
+    requested_only: bool = False  # resolves what a user asks for, never a name a manifest recorded
+    name_for: Callable[[str], str] = lambda spec: spec  # the name the embedder a spec makes records
 
     def load(self, spec: str, dim: int | None = None) -> Embedder:
         """The embedder, or EmbedderUnavailable with the reason and the fix."""

@@ -64,11 +64,14 @@ class HashingEmbedder:
     embed_passages = _embed
     embed_queries = _embed
 
+    identity: dict[str, str] = {}  # noqa: RUF012 - the algorithm is the name; nothing else to record
+
 
 HASHING = EmbedderKind(
     label="built-in offline hashing",
     answers_to=ALIASES.__contains__,
     make=lambda spec, dim: HashingEmbedder(dim or DEFAULT_DIM),
+    name_for=lambda spec: OFFLINE_NAME,
     fallback_note=(
         f"the built-in offline embedder ({OFFLINE_NAME}, character n-grams): answers still work, "
         "cross-lingual matching is weaker."

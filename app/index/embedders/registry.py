@@ -15,24 +15,56 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from app.index.embedders import hashing, sentence_transformers
+from app.index.embedders import bundled, hashing, sentence_transformers
 from app.index.embedders.base import Embedder, EmbedderKind, EmbedderUnavailable
+from app.index.embedders.hub import is_cached
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
+
+
+def _default_unavailable(spec: str) -> str | None:
+    return None if is_cached(spec) else bundled.unavailable()
+
+
+def _default(spec: str, dim: int | None) -> Embedder:
+    """The sentence-transformers copy in the local cache if there is one, else the bundled copy:
+    the default model never makes a network call."""
+    if is_cached(spec):
+        return sentence_transformers.HUB.make(spec, dim)
+    return bundled.BUNDLED.make(bundled.NAME, dim)
+
+
+DEFAULT = EmbedderKind(
+    label="multilingual-e5-small (local sentence-transformers copy, else the bundled one)",
+    answers_to=lambda spec: spec == DEFAULT_MODEL,
+    make=_default,
+    unavailable=_default_unavailable,
+    fix=bundled.BUNDLED.fix,
+    requested_only=True,  # a recorded "intfloat/multilingual-e5-small" is the hub model exactly
+    name_for=lambda spec: spec if is_cached(spec) else bundled.NAME,
+)
 
 # First kind that answers to a spec wins; a hub name answers to anything, so it comes last.
 KINDS: tuple[EmbedderKind, ...] = (
     hashing.HASHING,
+    bundled.BUNDLED,
+    DEFAULT,
     sentence_transformers.FOLDER,
     sentence_transformers.HUB,
 )
 
-FALLBACKS: tuple[str, ...] = ("offline",)  # specs tried in turn when the requested one cannot load
+# Specs tried in turn when the requested one cannot load: a real model first, hashing last.
+FALLBACKS: tuple[str, ...] = ("bundled", "offline")
 
 
-def kind_of(spec: str) -> EmbedderKind:
-    """The kind of embedder a spec means."""
-    return next(kind for kind in KINDS if kind.answers_to(spec))
+def kind_of(spec: str, recorded: bool = False) -> EmbedderKind:
+    """The kind of embedder a spec means (`recorded`: a name an index's manifest holds)."""
+    return next(k for k in KINDS if k.answers_to(spec) and not (recorded and k.requested_only))
+
+
+def name_for(spec: str) -> str:
+    """The name an index built with this spec records (no model is loaded)."""
+    return kind_of(spec).name_for(spec)
 
 
 def _warn(message: str) -> None:
@@ -65,4 +97,12 @@ def embedder_that_built(record: dict[str, Any]) -> Embedder:
     """The embedder a manifest's `embedder` record names, at its recorded dimension; never a
     fallback (vectors of two embedders in one index would be meaningless)."""
     name = record["name"]
-    return kind_of(name).load(name, int(record["dim"]))
+    embedder = kind_of(name, recorded=True).load(name, int(record["dim"]))
+    for key, value in embedder.identity.items():
+        if key in record and record[key] != value:
+            raise EmbedderUnavailable(
+                f"the index was built with other {key} of {name} ({record[key]}) than the ones installed "
+                f"here ({value}).",
+                "Rebuild the index with `gongyou build`.",
+            )
+    return embedder

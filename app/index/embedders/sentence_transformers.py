@@ -17,6 +17,7 @@ import numpy as np
 from app.index.embedders.base import EmbedderKind
 from app.index.embedders.hub import hub_reachable, is_cached, offline_fix
 from app.settings import current
+from app.text.normalize import model_forms
 
 
 class SentenceTransformerEmbedder:
@@ -27,6 +28,8 @@ class SentenceTransformerEmbedder:
     @property
     def fusion_weight(self) -> float:
         return current().dense_weight_model
+
+    identity: dict[str, str] = {}  # noqa: RUF012 - the hub name or folder is the identity
 
     def __init__(self, name: str, location: str, local_only: bool) -> None:
         from sentence_transformers import SentenceTransformer
@@ -42,7 +45,7 @@ class SentenceTransformerEmbedder:
 
     def _encode(self, texts: Sequence[str], prefix: str) -> np.ndarray:
         vectors = self.model.encode(
-            [prefix + t for t in texts],
+            [prefix + t for t in model_forms(texts)],
             batch_size=32,
             normalize_embeddings=True,
             convert_to_numpy=True,
@@ -81,6 +84,7 @@ FOLDER = EmbedderKind(
     label="sentence-transformers folder",
     answers_to=lambda spec: Path(spec).expanduser().is_dir(),
     make=_from_folder,
+    name_for=lambda spec: str(Path(spec).expanduser().resolve()),
 )
 
 HUB = EmbedderKind(
