@@ -105,11 +105,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from app.answer.explain import explain, explanation_text
+    from app.answer.explain import explanation_text
 
-    pipeline = _pipeline(args)
-    result = pipeline.ask(args.question, k=args.k)
-    print(explanation_text(explain(result.standalone, result.hits, pipeline.index.bm25, pipeline.occurs)))
+    print(explanation_text(_pipeline(args).explain(args.question, k=args.k)))
     return 0
 
 

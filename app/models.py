@@ -87,6 +87,7 @@ class Hit:
     dense_score: float | None = None
     bm25_score: float | None = None
     rank: int = 0
+    row: int = -1  # the passage's row in the index it came from
 
 
 @dataclass

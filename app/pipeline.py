@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.answer.compose import compose_answer
+from app.answer.meaning import Meaning
 from app.index.store import (
     check_embedder,
     current_build,
@@ -88,7 +89,8 @@ class Pipeline:
         language = language_of(question)
         retrieval = self.retriever.search(standalone, k=k or current().answer_passages)
         retrieved = time.perf_counter()
-        answer = compose_answer(standalone, retrieval.hits, self.index.bm25, language, self.occurs)
+        semantics = Meaning.of(retrieval.query_vector, self.index)
+        answer = compose_answer(standalone, retrieval.hits, self.index.bm25, language, self.occurs, semantics)
         answer.question = question
         done = time.perf_counter()
         timings = {
@@ -98,6 +100,15 @@ class Pipeline:
             "total": (done - started) * 1000,
         }
         return AskResult(question, standalone, language, answer, retrieval.hits, _rounded(timings))
+
+    def explain(self, question: str, k: int | None = None):
+        """What the answerer saw for a question: terms, type, sentences and every rule's verdict."""
+        from app.answer.explain import explain
+
+        question = clean_question(question)
+        retrieval = self.retriever.search(question, k=k or current().answer_passages)
+        semantics = Meaning.of(retrieval.query_vector, self.index)
+        return explain(question, retrieval.hits, self.index.bm25, self.occurs, semantics)
 
 
 def _rounded(timings: dict[str, float]) -> dict[str, float]:

@@ -62,8 +62,10 @@ class Settings:
     tried_score_share: float = 0.95
     max_sentence_chars: int = 140  # longer sentences are cut to their best run of clauses
     trim_states_bonus: float = 0.5  # when cutting, a run that states what is asked counts this more
+    meaning_weight: float = 0.0  # × the sentence's cosine with the question (real models only)
 
     # --- evidence tests (refusal)
+    meaning_min: float = 0.0  # a sentence whose cosine with the question is lower does not answer
     coverage_min: float = 0.3  # calibrated on eval/questions.jsonl (README: refusal vs false refusal)
     unknown_weight: float = 2.5  # a key term the corpus never uses
     unknown_english_share: float = 0.4  # of unknown_weight, for an English word with no translation

@@ -18,12 +18,14 @@ from app.answer.evidence.answer_types import answer_type, question_form
 from app.answer.evidence.case import Candidate, Case
 from app.answer.evidence.registry import Verdict, first_refusal, verdicts
 from app.answer.evidence.terms import TermGroup, coverage, key_terms
+from app.answer.meaning import Meaning
 from app.answer.messages import EN_LEAD, refusal_text
-from app.answer.sentences import sentences, trim
+from app.answer.trim import trim
 from app.index.bm25 import BM25Index
 from app.models import Answer, Citation, Hit, Refusal
 from app.settings import current
 from app.text.normalize import match_form, to_script
+from app.text.sentences import sentences
 
 _LIST_QUESTION = re.compile(r"哪些|哪几|有什么|有何|包括|措施|which|what measures|what are")
 
@@ -62,8 +64,11 @@ def _candidates(case: Case) -> list[Candidate]:
     candidates: list[Candidate] = []
     for i, hit in enumerate(case.hits):
         context = match_form(f"{hit.meta.title}{hit.chunk.heading}")
-        for sentence in sentences(hit.chunk.text):
+        found = sentences(hit.chunk.text)
+        similarities = case.semantics.sentences(hit, len(found)) if case.semantics else None
+        for j, sentence in enumerate(found):
             form = match_form(sentence)
+            meaning = float(similarities[j]) if similarities is not None else None
             cover = coverage(groups, form)
             context_cover = coverage(groups, form + context)
             # What a sentence says includes its document's title and section (云南省…规划 › 专栏三).
@@ -72,20 +77,26 @@ def _candidates(case: Case) -> list[Candidate]:
                 score += settings.states_bonus
             if lists and sentence.count("、") + sentence.count("；") >= 2:
                 score += settings.list_bonus
-            candidates.append(Candidate(i, sentence, score, context_cover))
+            if meaning is not None:
+                score += settings.meaning_weight * meaning
+            candidates.append(Candidate(i, sentence, score, context_cover, meaning))
     candidates.sort(key=lambda c: -c.score)
     return candidates
 
 
 def weigh(
-    question: str, hits: list[Hit], bm25: BM25Index, occurs: Callable[[str], bool] | None = None
+    question: str,
+    hits: list[Hit],
+    bm25: BM25Index,
+    occurs: Callable[[str], bool] | None = None,
+    semantics: Meaning | None = None,
 ) -> Weighing:
     """Run the rules stage by stage and pick the answering sentences, or the rule that refuses.
 
     `occurs(term)` tells whether a term (matching form) appears anywhere in the corpus.
     """
     checks: list[Verdict] = []
-    case = Case(question, hits)
+    case = Case(question, hits, semantics=semantics)
     if refusal := _stage("retrieval", case, checks):
         return Weighing(case, checks, [], [], refusal)
     case = replace(case, groups=key_terms(question, bm25, occurs), wanted=answer_type(question))
@@ -127,9 +138,10 @@ def compose_answer(
     bm25: BM25Index,
     language: str,
     occurs: Callable[[str], bool] | None = None,
+    semantics: Meaning | None = None,
 ) -> Answer:
     """Pick the answering sentences of the hits, or refuse; see the module docstring."""
-    weighing = weigh(question, hits, bm25, occurs)
+    weighing = weigh(question, hits, bm25, occurs, semantics)
     if weighing.refusal is not None:
         return _refusal(question, language, weighing.refusal)
     wanted = weighing.case.wanted

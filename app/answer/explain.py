@@ -14,6 +14,7 @@ from app.answer.compose import Weighing, weigh
 from app.answer.evidence.case import Candidate
 from app.answer.evidence.registry import BY_ID, Verdict, profile, verdicts
 from app.answer.evidence.terms import coverage
+from app.answer.meaning import Meaning
 from app.index.bm25 import BM25Index
 from app.models import Hit
 from app.text.normalize import match_form
@@ -36,10 +37,14 @@ class Explanation:
 
 
 def explain(
-    question: str, hits: list[Hit], bm25: BM25Index, occurs: Callable[[str], bool] | None = None
+    question: str,
+    hits: list[Hit],
+    bm25: BM25Index,
+    occurs: Callable[[str], bool] | None = None,
+    semantics: Meaning | None = None,
 ) -> Explanation:
     """Weigh the question as the answerer does, and give every rule's verdict on each sentence tried."""
-    weighing = weigh(question, hits, bm25, occurs)
+    weighing = weigh(question, hits, bm25, occurs, semantics)
     tried = [
         SentenceVerdicts(t.candidate, verdicts("answer", weighing.case.trying(t.candidate)))
         for t in weighing.trials
@@ -90,11 +95,14 @@ def explanation_text(explanation: Explanation, shown: int = 8) -> str:
     if case.candidates:
         lines.append(
             f"Candidate sentences 候选句 (best {min(shown, len(case.candidates))} of "
-            f"{len(case.candidates)}: score, coverage, passage):"
+            f"{len(case.candidates)}: score, coverage, meaning, passage):"
         )
         for n, cand in enumerate(case.candidates[:shown], start=1):
             passage = f"[{cand.hit_index + 1}]"
-            lines.append(f"  {n}. {cand.score:.3f}  {cand.cover:.2f}  {passage}  {_clip(cand.sentence)}")
+            meaning = f"{cand.meaning:.3f}" if cand.meaning is not None else "  –  "
+            lines.append(
+                f"  {n}. {cand.score:.3f}  {cand.cover:.2f}  {meaning}  {passage}  {_clip(cand.sentence)}"
+            )
         lines.append("")
 
     for n, tried in enumerate(explanation.tried, start=1):

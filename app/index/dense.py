@@ -87,17 +87,27 @@ def embed_with_reuse(
             old_vectors = previous.dense.reconstruct_n(0, previous.dense.ntotal)
             old_rows = np.fromiter(reused.values(), dtype=np.int64, count=len(reused))
             vectors[np.fromiter(reused.keys(), dtype=np.int64, count=len(reused))] = old_vectors[old_rows]
-    todo = sorted((i for i in range(len(texts)) if i not in reused), key=lambda i: len(texts[i]))
+    todo = [i for i in range(len(texts)) if i not in reused]
+    if todo:
+        vectors[todo] = embed_in_batches([texts[i] for i in todo], embedder, progress, "passages")
+    return vectors, len(todo)
+
+
+def embed_in_batches(texts: list[str], embedder: Embedder, progress: bool, what: str) -> np.ndarray:
+    """Vectors of the texts, embedded shortest first in batches (little padding), with a progress
+    bar that shows texts per second when there is more than one batch."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     bar = None
-    if progress and len(todo) > EMBED_BATCH:
+    if progress and len(order) > EMBED_BATCH:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(todo), desc="embedding", unit="passage", file=sys.stderr, smoothing=0.1)
-    for start in range(0, len(todo), EMBED_BATCH):
-        rows = todo[start : start + EMBED_BATCH]
+        bar = tqdm(total=len(order), desc=f"embedding {what}", unit=what[:-1], file=sys.stderr, smoothing=0.1)
+    for start in range(0, len(order), EMBED_BATCH):
+        rows = order[start : start + EMBED_BATCH]
         vectors[rows] = embedder.embed_passages([texts[i] for i in rows])
         if bar:
             bar.update(len(rows))
     if bar:
         bar.close()
-    return vectors, len(todo)
+    return vectors

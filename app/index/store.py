@@ -31,6 +31,7 @@ from app.errors import GongyouError
 from app.index.bm25 import BM25Index
 from app.index.dense import dense_index, dense_kind, embed_with_reuse, read_dense, write_dense
 from app.index.embedders.base import Embedder
+from app.index.sentence_vectors import SentenceVectors, read_sentence_vectors, write_sentence_vectors
 from app.index.tokens import TOKENIZER, save_token_ids, token_ids_with_reuse, tokens_fingerprint
 from app.models import Chunk, DocMeta
 from app.settings import current
@@ -56,6 +57,7 @@ class Index:
     dense: Any  # faiss.Index
     bm25: BM25Index
     doc_hashes: dict[str, str] = field(default_factory=dict)
+    sentences: SentenceVectors | None = None  # a vector per sentence (real models only)
 
     @property
     def build_id(self) -> str:
@@ -125,6 +127,9 @@ def write_index(
         vectors, embedded = embed_with_reuse(texts, keys, embedder, previous, progress)
         on_stage and on_stage("indexing")
         write_dense(dense_index(vectors), tmp / "dense.faiss")
+        sentence_record = write_sentence_vectors(
+            tmp, chunks, embedder, previous.folder if previous else None, progress
+        )
         fingerprint = tokens_fingerprint()
         token_ids, words = token_ids_with_reuse(texts, keys, previous, fingerprint)
         BM25Index.from_ids(token_ids, {w: i for i, w in enumerate(words)}).save(tmp / "bm25")
@@ -159,6 +164,7 @@ def write_index(
             "settings": settings or {},
             "tuning": current().as_dict(),
             "embedded_chunks": embedded,
+            "sentences": sentence_record,
             "build_seconds": round(time.perf_counter() - started, 3),
         }
         (tmp / "vector_keys.txt").write_text("\n".join(keys), encoding="utf-8")
@@ -249,6 +255,7 @@ def load_index(index_dir: Path) -> Index:
         docs = {d: _doc_meta(v["meta"]) for d, v in raw_docs.items()}
         dense = read_dense(build / "dense.faiss")
         bm25 = BM25Index.load(build / "bm25")
+        sentence_vectors = read_sentence_vectors(build, manifest)
     except Exception as exc:  # any unreadable part means the same thing to the user
         raise IndexProblem(
             f"The index at {index_dir} is damaged ({type(exc).__name__}: {exc}). "
@@ -260,7 +267,7 @@ def load_index(index_dir: Path) -> Index:
             f"Rebuild it: {rebuild_hint(index_dir)}"
         )
     hashes = {d: v.get("content_hash", "") for d, v in raw_docs.items()}
-    return Index(build, manifest, chunks, docs, dense, bm25, hashes)
+    return Index(build, manifest, chunks, docs, dense, bm25, hashes, sentence_vectors)
 
 
 def check_embedder(index: Index, index_dir: Path, requested: str | None) -> None:

@@ -38,6 +38,7 @@ class Candidate:
 class LegResult:
     candidates: list[Candidate] = field(default_factory=list)  # best first
     timings_ms: dict[str, float] = field(default_factory=dict)
+    query_vector: np.ndarray | None = None  # the dense leg's embedding of the question
 
     @property
     def rows(self) -> list[int]:
@@ -94,4 +95,4 @@ class DenseLeg:
         sims, rows = self.dense.search(vector, min(want, self.size))
         candidates = [Candidate(int(row), float(sim)) for row, sim in zip(rows[0], sims[0]) if row >= 0]
         timings = {"embed": (embedded - start) * 1000, "dense": (time.perf_counter() - embedded) * 1000}
-        return LegResult(candidates, timings)
+        return LegResult(candidates, timings, vector[0])

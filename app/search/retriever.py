@@ -9,6 +9,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from app.index.embedders.base import Embedder
 from app.index.store import Index
 from app.models import Hit
@@ -26,6 +28,7 @@ class Retrieval:
     hits: list[Hit]
     timings_ms: dict[str, float] = field(default_factory=dict)
     query_tokens: list[str] = field(default_factory=list)
+    query_vector: np.ndarray | None = None  # the question's embedding (dense and hybrid modes)
 
 
 class Retriever:
@@ -72,7 +75,8 @@ class Retriever:
                     dense_score=semantic.score_of(entry.row),
                     bm25_score=lexical.score_of(entry.row),
                     rank=rank,
+                    row=entry.row,
                 )
             )
         timings = {**lexical.timings_ms, **semantic.timings_ms, "fuse": (time.perf_counter() - start) * 1000}
-        return Retrieval(hits, timings, query.tokens)
+        return Retrieval(hits, timings, query.tokens, semantic.query_vector)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from app.answer.evidence.answer_types import AnswerType
 from app.answer.evidence.patterns import is_chinese
@@ -11,6 +12,9 @@ from app.answer.evidence.questions import asks_who, is_factoid, question_focus
 from app.answer.evidence.terms import TermGroup
 from app.models import Hit
 from app.text.normalize import match_form
+
+if TYPE_CHECKING:
+    from app.answer.meaning import Meaning
 
 
 @dataclass
@@ -21,6 +25,7 @@ class Candidate:
     sentence: str
     score: float
     cover: float  # key-term coverage of the sentence with its document's title and section
+    meaning: float | None = None  # cosine of the sentence and the question (real models only)
 
 
 @dataclass
@@ -37,9 +42,13 @@ class Case:
     candidates: list[Candidate] = field(default_factory=list)
     sentence: str = ""  # the sentence tried
     hit_index: int = -1  # its passage
+    meaning: float | None = None  # its cosine with the question (None without sentence vectors)
+    semantics: Meaning | None = None  # the model's similarities, when the index has sentence vectors
 
     def trying(self, candidate: Candidate) -> Case:
-        return replace(self, sentence=candidate.sentence, hit_index=candidate.hit_index)
+        return replace(
+            self, sentence=candidate.sentence, hit_index=candidate.hit_index, meaning=candidate.meaning
+        )
 
     @property
     def hit(self) -> Hit:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.answer.evidence.case import Case
-from app.answer.evidence.rules import coverage, figures, identity, news
+from app.answer.evidence.rules import coverage, figures, identity, meaning, news
 from app.errors import GongyouError
 from app.models import Refusal
 from app.settings import current
@@ -64,6 +64,7 @@ RULES: tuple[Rule, ...] = (
     Rule("coverage.passage", "passages", coverage.passage_coverage, GENERAL),
     Rule("coverage.no_sentence", "sentences", coverage.no_sentence, GENERAL),
     Rule("coverage.sentence", "sentences", coverage.sentence_coverage, GENERAL),
+    Rule("meaning.far", "answer", meaning.far_in_meaning, GENERAL),
     Rule("news.attribute_not_named", "answer", news.attribute_not_named, NEWS),
     Rule("identity.identifier_missing", "answer", identity.identifier_missing, GENERAL),
     Rule("identity.other_identifier", "answer", identity.another_identifier, GENERAL),

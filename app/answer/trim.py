@@ -1,4 +1,4 @@
-"""The sentences of a passage, and a long sentence cut to the part that answers."""
+"""A long sentence cut to the run of clauses that answers."""
 
 from __future__ import annotations
 
@@ -8,14 +8,6 @@ from app.answer.evidence.patterns import CLAUSE
 from app.answer.evidence.terms import TermGroup, coverage
 from app.settings import current
 from app.text.normalize import match_form
-
-_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
-
-
-def sentences(text: str) -> list[str]:
-    """The statements of a text: a question ("今年春运什么时候开始？") answers nothing."""
-    found = (s.strip() for s in _SENTENCE.findall(text))
-    return [s for s in found if len(s) >= 4 and not re.search(r"[？?]$|吗$", s)]
 
 
 def trim(sentence: str, groups: list[TermGroup], states: re.Pattern[str] | None) -> str:
