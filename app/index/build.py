@@ -32,10 +32,11 @@ from app.index.store import (
     rebuild_hint,
     write_index,
 )
-from app.ingest.chunk import chunk_documents
+from app.ingest.chunk import chunks_by_document
 from app.ingest.clean import clean_document
-from app.ingest.report import LoadReport
-from app.ingest.walk import MAX_FILE_BYTES, load_corpus
+from app.ingest.report import LoadReport, over_limit
+from app.ingest.walk import load_corpus
+from app.limits import MAX_CHUNK_SIZE, MAX_FILE_BYTES, MAX_PASSAGES_PER_DOCUMENT, MIN_CHUNK_SIZE
 from app.models import Chunk, DocMeta, Document
 from app.settings import current
 
@@ -56,21 +57,57 @@ class EmptyIndex(BadInput, ValueError):
 # --------------------------------------------------------------------------- helpers
 
 
+def check_chunking(chunk_size: int, chunk_overlap: int) -> None:
+    """Refuse passage sizes that cannot work (BadInput names the limits in app/limits.py)."""
+    if not MIN_CHUNK_SIZE <= chunk_size <= MAX_CHUNK_SIZE:
+        raise BadInput(
+            f"--chunk-size {chunk_size} is outside {MIN_CHUNK_SIZE}..{MAX_CHUNK_SIZE} characters "
+            f"(default {current().chunk_size})."
+        )
+    if not 0 <= chunk_overlap < chunk_size:
+        raise BadInput(
+            f"--chunk-overlap {chunk_overlap} must be at least 0 and smaller than --chunk-size {chunk_size} "
+            f"(default {current().chunk_overlap})."
+        )
+
+
 @contextmanager
-def _writer_lock(index_dir: Path) -> Iterator[None]:
-    """One writer at a time per index folder (POSIX advisory lock; readers never wait)."""
-    index_dir.mkdir(parents=True, exist_ok=True)
+def _writer_lock(index_dir: Path) -> Iterator[bool]:
+    """One writer at a time per index folder (POSIX advisory lock; readers never wait).
+
+    Yields whether the lock is exclusive (False on Windows, which has no advisory locks): then
+    no other build can be writing, and any temporary build folder was left by a killed one.
+
+    A folder that cannot be written (read-only, full disk) is an IndexProblem naming the folder
+    and the system's reason; the index is left as it was (a build is swapped in only when whole).
+    """
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks; concurrent writers are the user's care
-        yield
-        return
-    with open(index_dir / LOCK_FILE, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        fcntl = None
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(index_dir / LOCK_FILE, "a+")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise _unwritable(index_dir, exc) from exc
+    with handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
+            yield fcntl is not None
+        except OSError as exc:
+            raise _unwritable(index_dir, exc) from exc
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _unwritable(index_dir: Path, exc: OSError) -> IndexProblem:
+    where = f" ({exc.filename})" if exc.filename else ""
+    return IndexProblem(
+        f"Cannot write to the index folder {index_dir}: {exc.strerror or exc}{where}. The index is "
+        "unchanged. Check that the folder is writable and the disk has room, or pass another --index."
+    )
 
 
 def _previous(index_dir: Path) -> Index | None:
@@ -83,8 +120,28 @@ def _previous(index_dir: Path) -> Index | None:
         return None
 
 
-def _chunks_for(docs: Iterable[Document], chunk_size: int, chunk_overlap: int) -> list[Chunk]:
-    return chunk_documents((clean_document(d) for d in docs), chunk_size, chunk_overlap)
+def _chunks_for(
+    docs: Iterable[Document], chunk_size: int, chunk_overlap: int, report: LoadReport
+) -> tuple[list[Chunk], list[Document]]:
+    """The chunks of the documents, and the documents kept: one cut into more passages than
+    MAX_PASSAGES_PER_DOCUMENT (app/limits.py) is skipped and named in the report."""
+    docs = list(docs)
+    chunked = chunks_by_document((clean_document(d) for d in docs), chunk_size, chunk_overlap)
+    chunks: list[Chunk] = []
+    kept: list[Document] = []
+    for doc, (_, own) in zip(docs, chunked):  # in order: one document cleaned and chunked at a time
+        if len(own) > MAX_PASSAGES_PER_DOCUMENT:
+            source = doc.meta.source_path or doc.doc_id
+            where = source if not doc.is_passage else f"{source} (passage {doc.doc_id})"
+            reason = over_limit("too many passages", len(own), MAX_PASSAGES_PER_DOCUMENT, "per document")
+            report.skipped.append((where, reason.reason))
+            if source in report.loaded and not doc.is_passage:
+                report.loaded.remove(source)
+            report.documents -= 1
+            continue
+        chunks += own
+        kept.append(doc)
+    return chunks, kept
 
 
 class _ReuseOnly:
@@ -108,7 +165,7 @@ def _chunk_settings(index: Index) -> dict[str, int]:
     }
 
 
-def _rewrite(index: Index, index_dir: Path, chunks, metas, hashes, embedder, progress) -> dict:
+def _rewrite(index: Index, index_dir: Path, chunks, metas, hashes, embedder, progress, exclusive) -> dict:
     # Chunk ids stay unique: they carry the doc id, and a replaced document's chunks all go.
     return write_index(
         index_dir,
@@ -120,6 +177,7 @@ def _rewrite(index: Index, index_dir: Path, chunks, metas, hashes, embedder, pro
         settings=index.manifest.get("settings", {}),
         previous=index,
         progress=progress,
+        exclusive=exclusive,
     )
 
 
@@ -152,12 +210,14 @@ def _corpus_prefix(path: Path, index: Index) -> str:
     return "" if str(rel) == "." else rel.as_posix() + "/"
 
 
-def _load(paths: Sequence[Path], index: Index, max_file_bytes: int) -> tuple[list[Document], LoadReport]:
+def _load(
+    paths: Sequence[Path], index: Index, max_file_bytes: int, follow_links: bool
+) -> tuple[list[Document], LoadReport]:
     """Load every path; merge the reports; doc ids made relative to the index's corpus folder."""
     report = LoadReport()
     docs: list[Document] = []
     for path in paths:
-        loaded, part = load_corpus(path, max_file_bytes=max_file_bytes)
+        loaded, part = load_corpus(path, max_file_bytes=max_file_bytes, follow_links=follow_links)
         prefix = _corpus_prefix(Path(path), index) if Path(path).exists() else ""
         for doc in loaded:
             if prefix and not doc.is_passage:
@@ -185,27 +245,30 @@ def build(
     warn: Callable[[str], None] | None = None,
     embedder: Embedder | None = None,
     max_file_bytes: int = MAX_FILE_BYTES,
+    follow_links: bool = False,
 ) -> BuildResult:
     """Index a whole corpus into index_dir; raises CorpusProblem for a missing or unreadable corpus.
 
-    Chunks whose text is unchanged since the current build keep their vectors and tokens.
+    Chunks whose text is unchanged since the current build keep their vectors and tokens. Symbolic
+    links out of the corpus folder are followed only with `follow_links` (app/ingest/tree.py).
     """
     started = time.perf_counter()
-    chunk_size = chunk_size or current().chunk_size
+    chunk_size = current().chunk_size if chunk_size is None else chunk_size
     chunk_overlap = current().chunk_overlap if chunk_overlap is None else chunk_overlap
+    check_chunking(chunk_size, chunk_overlap)
     corpus, index_dir = Path(corpus), Path(index_dir)
     if not corpus.exists():
         raise CorpusProblem(
             f"No corpus at {corpus}. Pass --corpus with a folder of documents or a .jsonl of passages."
         )
-    docs, report = load_corpus(corpus, max_file_bytes=max_file_bytes)
+    docs, report = load_corpus(corpus, max_file_bytes=max_file_bytes, follow_links=follow_links)
+    chunks, docs = _chunks_for(docs, chunk_size, chunk_overlap, report)
     if not docs:
         raise CorpusProblem(f"No readable documents in {corpus}.\n{report.summary()}")
     embedder = embedder or load_embedder(embed_model, **({"warn": warn} if warn else {}))
-    chunks = _chunks_for(docs, chunk_size, chunk_overlap)
     metas = {d.doc_id: d.meta for d in docs}
     hashes = {d.doc_id: d.content_hash for d in docs}
-    with _writer_lock(index_dir):
+    with _writer_lock(index_dir) as exclusive:
         previous = _previous(index_dir)
         _stamp(metas, hashes, previous)
         manifest = write_index(
@@ -223,6 +286,7 @@ def build(
             },
             previous=previous,
             progress=progress,
+            exclusive=exclusive,
         )
     result = BuildResult(manifest, report, time.perf_counter() - started)
     if previous is not None:
@@ -239,6 +303,7 @@ def add(
     *,
     progress: bool = False,
     max_file_bytes: int = MAX_FILE_BYTES,
+    follow_links: bool = False,
 ) -> BuildResult:
     """Add or replace documents (files or folders) in an existing index.
 
@@ -248,9 +313,9 @@ def add(
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
-    with _writer_lock(index_dir):
+    with _writer_lock(index_dir) as exclusive:
         index = load_index(index_dir)
-        new_docs, report = _load(paths, index, max_file_bytes)
+        new_docs, report = _load(paths, index, max_file_bytes, follow_links)
         chunks, metas, hashes = list(index.chunks), dict(index.docs), dict(index.doc_hashes)
         by_hash = {h: d for d, h in hashes.items() if h}
         taken: dict[str, str] = {}  # doc_id → source, within this batch
@@ -270,12 +335,12 @@ def add(
             taken[doc.doc_id] = source
             by_hash[doc.content_hash] = doc.doc_id
             fresh.append(doc)
+        new_chunks, fresh = _chunks_for(fresh, **_chunk_settings(index), report=report)
         if not fresh:
             return BuildResult(index.manifest, report, time.perf_counter() - started, changed=False)
         replaced = sorted(d.doc_id for d in fresh if d.doc_id in metas)
         added = sorted(d.doc_id for d in fresh if d.doc_id not in metas)
         gone = set(replaced)
-        new_chunks = _chunks_for(fresh, **_chunk_settings(index))
         chunks = [c for c in chunks if c.doc_id not in gone] + new_chunks
         for doc in fresh:
             doc.meta.extra.pop("indexed_at", None)
@@ -283,7 +348,7 @@ def add(
             hashes[doc.doc_id] = doc.content_hash
         _stamp(metas, hashes, index)
         embedder = index_embedder(index, index_dir)
-        manifest = _rewrite(index, index_dir, chunks, metas, hashes, embedder, progress)
+        manifest = _rewrite(index, index_dir, chunks, metas, hashes, embedder, progress, exclusive)
     return BuildResult(manifest, report, time.perf_counter() - started, added=added, replaced=replaced)
 
 
@@ -294,7 +359,7 @@ def remove(doc_ids: Sequence[str], index_dir: Path) -> BuildResult:
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
-    with _writer_lock(index_dir):
+    with _writer_lock(index_dir) as exclusive:
         index = load_index(index_dir)
         missing = [d for d in doc_ids if d not in index.docs]
         if missing:
@@ -312,7 +377,7 @@ def remove(doc_ids: Sequence[str], index_dir: Path) -> BuildResult:
         metas = {d: m for d, m in index.docs.items() if d not in gone}
         hashes = {d: h for d, h in index.doc_hashes.items() if d not in gone}
         embedder = _ReuseOnly(index.manifest["embedder"])
-        manifest = _rewrite(index, index_dir, chunks, metas, hashes, embedder, False)
+        manifest = _rewrite(index, index_dir, chunks, metas, hashes, embedder, False, exclusive)
     return BuildResult(manifest, LoadReport(), time.perf_counter() - started, removed=sorted(gone))
 
 
