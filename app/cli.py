@@ -86,7 +86,7 @@ def _run_batch(args: argparse.Namespace, one) -> int:
     from app.question_input import open_input, read_questions
 
     stream = open_input(args.input)  # a missing file is bad input, whatever the index
-    with stream:
+    try:
         pipeline = _pipeline(args)
         for line in read_questions(stream):
             if line.error is not None:
@@ -96,6 +96,9 @@ def _run_batch(args: argparse.Namespace, one) -> int:
                 emit_json(one(pipeline, line.question, True))
             except GongyouError as exc:  # a question that cannot be asked (QuestionError)
                 emit_json({"line": line.number, "question": line.text, "error": str(exc)})
+    finally:
+        if args.input != "-":  # stdin stays open
+            stream.close()
     return 0
 
 

@@ -13,6 +13,7 @@ import hashlib
 import logging
 from pathlib import Path
 
+from app.errors import MissingDependency
 from app.ingest.metadata import METADATA_FILE, apply_metadata, extract_meta, metadata_entry, read_metadata
 from app.ingest.readers import READERS, SUPPORTED_SUFFIXES
 from app.ingest.report import LoadError, LoadReport, over_limit
@@ -75,6 +76,8 @@ def load_corpus(
         except OSError as exc:  # unreadable (permissions), or gone since the walk
             report.skipped.append((rel, f"cannot read: {exc.strerror or exc}"))
             continue
+        except ImportError as exc:  # not this file's fault: this Python lacks Gongyou's packages
+            raise MissingDependency.of(exc) from exc
         except Exception as exc:  # one bad file must never stop the rest
             report.skipped.append((rel, f"unexpected error: {type(exc).__name__}: {exc}"))
             continue
