@@ -5,15 +5,14 @@
 tokens) of unchanged chunks, so only new or edited text is embedded, and swap the new build in
 atomically (see app.index.store): a running server picks it up on its next question.
 
-Writers of one index folder take turns (an advisory lock file), so an upload in the UI and a
-`gongyou add` in a terminal cannot lose each other's documents.
+Writers of one index folder take turns (an advisory lock file, app/index/lock.py), so an upload
+in the UI and a `gongyou add` in a terminal cannot lose each other's documents.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,6 +21,8 @@ import numpy as np
 from app.errors import BadInput, CorpusProblem
 from app.index.embedders.base import Embedder
 from app.index.embedders.registry import load_embedder
+from app.index.lock import writer_lock
+from app.index.passages import check_chunking, passages_of
 from app.index.results import BuildResult
 from app.index.store import (
     Index,
@@ -29,18 +30,15 @@ from app.index.store import (
     current_build,
     index_embedder,
     load_index,
+    read_manifest,
     rebuild_hint,
     write_index,
 )
-from app.ingest.chunk import chunks_by_document
-from app.ingest.clean import clean_document
-from app.ingest.report import LoadReport, over_limit
+from app.ingest.report import LoadReport
 from app.ingest.walk import load_corpus
-from app.limits import MAX_CHUNK_SIZE, MAX_FILE_BYTES, MAX_PASSAGES_PER_DOCUMENT, MIN_CHUNK_SIZE
-from app.models import Chunk, DocMeta, Document
+from app.limits import MAX_FILE_BYTES
+from app.models import DocMeta, Document
 from app.settings import current
-
-LOCK_FILE = ".lock"
 
 
 class UnknownDocuments(BadInput, KeyError):
@@ -57,59 +55,6 @@ class EmptyIndex(BadInput, ValueError):
 # --------------------------------------------------------------------------- helpers
 
 
-def check_chunking(chunk_size: int, chunk_overlap: int) -> None:
-    """Refuse passage sizes that cannot work (BadInput names the limits in app/limits.py)."""
-    if not MIN_CHUNK_SIZE <= chunk_size <= MAX_CHUNK_SIZE:
-        raise BadInput(
-            f"--chunk-size {chunk_size} is outside {MIN_CHUNK_SIZE}..{MAX_CHUNK_SIZE} characters "
-            f"(default {current().chunk_size})."
-        )
-    if not 0 <= chunk_overlap < chunk_size:
-        raise BadInput(
-            f"--chunk-overlap {chunk_overlap} must be at least 0 and smaller than --chunk-size {chunk_size} "
-            f"(default {current().chunk_overlap})."
-        )
-
-
-@contextmanager
-def _writer_lock(index_dir: Path) -> Iterator[bool]:
-    """One writer at a time per index folder (POSIX advisory lock; readers never wait).
-
-    Yields whether the lock is exclusive (False on Windows, which has no advisory locks): then
-    no other build can be writing, and any temporary build folder was left by a killed one.
-
-    A folder that cannot be written (read-only, full disk) is an IndexProblem naming the folder
-    and the system's reason; the index is left as it was (a build is swapped in only when whole).
-    """
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks; concurrent writers are the user's care
-        fcntl = None
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        handle = open(index_dir / LOCK_FILE, "a+")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise _unwritable(index_dir, exc) from exc
-    with handle:
-        if fcntl is not None:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield fcntl is not None
-        except OSError as exc:
-            raise _unwritable(index_dir, exc) from exc
-        finally:
-            if fcntl is not None:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _unwritable(index_dir: Path, exc: OSError) -> IndexProblem:
-    where = f" ({exc.filename})" if exc.filename else ""
-    return IndexProblem(
-        f"Cannot write to the index folder {index_dir}: {exc.strerror or exc}{where}. The index is "
-        "unchanged. Check that the folder is writable and the disk has room, or pass another --index."
-    )
-
-
 def _previous(index_dir: Path) -> Index | None:
     """The current build, if readable: its vectors can be reused."""
     if current_build(index_dir) is None:
@@ -118,30 +63,6 @@ def _previous(index_dir: Path) -> Index | None:
         return load_index(index_dir)
     except IndexProblem:
         return None
-
-
-def _chunks_for(
-    docs: Iterable[Document], chunk_size: int, chunk_overlap: int, report: LoadReport
-) -> tuple[list[Chunk], list[Document]]:
-    """The chunks of the documents, and the documents kept: one cut into more passages than
-    MAX_PASSAGES_PER_DOCUMENT (app/limits.py) is skipped and named in the report."""
-    docs = list(docs)
-    chunked = chunks_by_document((clean_document(d) for d in docs), chunk_size, chunk_overlap)
-    chunks: list[Chunk] = []
-    kept: list[Document] = []
-    for doc, (_, own) in zip(docs, chunked):  # in order: one document cleaned and chunked at a time
-        if len(own) > MAX_PASSAGES_PER_DOCUMENT:
-            source = doc.meta.source_path or doc.doc_id
-            where = source if not doc.is_passage else f"{source} (passage {doc.doc_id})"
-            reason = over_limit("too many passages", len(own), MAX_PASSAGES_PER_DOCUMENT, "per document")
-            report.skipped.append((where, reason.reason))
-            if source in report.loaded and not doc.is_passage:
-                report.loaded.remove(source)
-            report.documents -= 1
-            continue
-        chunks += own
-        kept.append(doc)
-    return chunks, kept
 
 
 class _ReuseOnly:
@@ -262,13 +183,13 @@ def build(
             f"No corpus at {corpus}. Pass --corpus with a folder of documents or a .jsonl of passages."
         )
     docs, report = load_corpus(corpus, max_file_bytes=max_file_bytes, follow_links=follow_links)
-    chunks, docs = _chunks_for(docs, chunk_size, chunk_overlap, report)
+    chunks, docs = passages_of(docs, chunk_size, chunk_overlap, report)
     if not docs:
         raise CorpusProblem(f"No readable documents in {corpus}.\n{report.summary()}")
     embedder = embedder or load_embedder(embed_model, **({"warn": warn} if warn else {}))
     metas = {d.doc_id: d.meta for d in docs}
     hashes = {d.doc_id: d.content_hash for d in docs}
-    with _writer_lock(index_dir) as exclusive:
+    with writer_lock(index_dir) as exclusive:
         previous = _previous(index_dir)
         _stamp(metas, hashes, previous)
         manifest = write_index(
@@ -313,7 +234,8 @@ def add(
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
-    with _writer_lock(index_dir) as exclusive:
+    read_manifest(index_dir)  # no index there: say so before the lock creates the folder
+    with writer_lock(index_dir) as exclusive:
         index = load_index(index_dir)
         new_docs, report = _load(paths, index, max_file_bytes, follow_links)
         chunks, metas, hashes = list(index.chunks), dict(index.docs), dict(index.doc_hashes)
@@ -335,7 +257,7 @@ def add(
             taken[doc.doc_id] = source
             by_hash[doc.content_hash] = doc.doc_id
             fresh.append(doc)
-        new_chunks, fresh = _chunks_for(fresh, **_chunk_settings(index), report=report)
+        new_chunks, fresh = passages_of(fresh, **_chunk_settings(index), report=report)
         if not fresh:
             return BuildResult(index.manifest, report, time.perf_counter() - started, changed=False)
         replaced = sorted(d.doc_id for d in fresh if d.doc_id in metas)
@@ -359,7 +281,8 @@ def remove(doc_ids: Sequence[str], index_dir: Path) -> BuildResult:
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
-    with _writer_lock(index_dir) as exclusive:
+    read_manifest(index_dir)  # no index there: say so before the lock creates the folder
+    with writer_lock(index_dir) as exclusive:
         index = load_index(index_dir)
         missing = [d for d in doc_ids if d not in index.docs]
         if missing:
