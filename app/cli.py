@@ -63,7 +63,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         chunk_overlap=args.chunk_overlap,
         follow_links=args.follow_links,
     )
-    print(printable(result.summary(), keep="\n"))
+    print(printable(result.summary(), keep="\n\t"))
     return 0
 
 
@@ -76,14 +76,15 @@ def _run_questions(args: argparse.Namespace, one) -> int:
     output = one(_pipeline(args), args.question, args.json)
     if args.json:
         emit_json(output)
-    else:
-        print(output)
+    else:  # passages and titles come from files: no control character reaches the terminal
+        print(printable(output, keep="\n\t"))
     return 0
 
 
 def _run_batch(args: argparse.Namespace, one) -> int:
     """--input: one JSON line out per question line in, in order; a bad line gets an error object."""
     from app.question_input import open_input, read_questions
+    from app.search.question import QuestionError
 
     stream = open_input(args.input)  # a missing file is bad input, whatever the index
     try:
@@ -94,7 +95,7 @@ def _run_batch(args: argparse.Namespace, one) -> int:
                 continue
             try:
                 emit_json(one(pipeline, line.question, True))
-            except GongyouError as exc:  # a question that cannot be asked (QuestionError)
+            except QuestionError as exc:  # empty, too long: this line only
                 emit_json({"line": line.number, "question": line.text, "error": str(exc)})
     finally:
         if args.input != "-":  # stdin stays open
@@ -127,7 +128,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     pipeline = _pipeline(args)
     result = pipeline.ask(args.question, k=args.k)
-    print(explanation_text(explain(result.standalone, result.hits, pipeline.index.bm25, pipeline.occurs)))
+    explanation = explain(result.standalone, result.hits, pipeline.index.bm25, pipeline.occurs)
+    print(printable(explanation_text(explanation), keep="\n\t"))
     return 0
 
 
@@ -147,7 +149,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     from app.index.build import add
 
     result = add([Path(p) for p in args.paths], Path(args.index), follow_links=args.follow_links)
-    print(printable(result.summary(), keep="\n"))
+    print(printable(result.summary(), keep="\n\t"))
     if not result.changed and not result.report.loaded:
         return PROBLEM  # no readable document at any of the paths (each named in the summary)
     return 0
@@ -157,7 +159,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     from app.index.build import remove
 
     result = remove(args.doc_ids, Path(args.index))
-    print(printable(result.summary(), keep="\n"))
+    print(printable(result.summary(), keep="\n\t"))
     return 0
 
 
