@@ -2,44 +2,48 @@
 
 Heavy libraries are imported inside the commands that need them, so `gongyou ask` starts fast.
 Exit codes: 0 success, 1 a problem with the corpus, index or model (the message says the fix),
-2 bad input (an empty or over-long question, a wrong flag).
+2 bad input (an empty or over-long question, a wrong flag, an unreadable --input file), 130
+interrupted, 141 the reader of the output went away (`gongyou list | head`), as for any tool
+killed by SIGPIPE. Output goes through `app.terminal`: a terminal that cannot show Chinese
+(PYTHONIOENCODING=ascii) gets escapes, and file names are printed without control characters.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 from app import config
-from app.errors import BAD_INPUT, PROBLEM, BadInput, GongyouError
+from app.errors import BAD_INPUT, PROBLEM, GongyouError, MissingDependency
+from app.limits import MAX_K
+from app.terminal import emit_json, printable, quiet_broken_pipe, tolerant_streams
+
+BROKEN_PIPE = 141  # 128 + SIGPIPE
 
 
-def _emit(obj: object) -> None:
-    print(json.dumps(obj, ensure_ascii=False), flush=True)
-
-
-def _questions(path: str) -> Iterator[str]:
-    """One question per line: plain text, or a JSON object with a "question" field."""
+def _k_value(text: str) -> int:
+    """-k: a whole number of passages from 1 to MAX_K (app/limits.py)."""
     try:
-        stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise BadInput(f"Cannot read the --input file {path}: {exc.strerror or exc}.") from exc
-    with stream:
-        for line in stream:
-            line = line.strip()
-            if not line:
-                continue
-            if line.startswith("{"):
-                try:
-                    yield str(json.loads(line).get("question", ""))
-                    continue
-                except ValueError:
-                    pass
-            yield line
+        k = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= k <= MAX_K:
+        raise argparse.ArgumentTypeError(f"{k} is outside 1..{MAX_K}")
+    return k
+
+
+def _port(text: str) -> int:
+    """--port, whose default comes from GONGYOU_PORT: a bad variable breaks `serve` only, and says so."""
+    source = " (from GONGYOU_PORT)" if text == os.environ.get("GONGYOU_PORT") else ""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}{source} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port}{source} is outside 0..65535")
+    return port
 
 
 def _pipeline(args: argparse.Namespace):
@@ -57,30 +61,45 @@ def cmd_build(args: argparse.Namespace) -> int:
         args.embed_model,
         chunk_size=args.chunk_size,
         chunk_overlap=args.chunk_overlap,
+        follow_links=args.follow_links,
     )
-    print(result.summary())
+    print(printable(result.summary(), keep="\n\t"))
     return 0
 
 
 def _run_questions(args: argparse.Namespace, one) -> int:
-    from app.search.question import QuestionError
-
-    pipeline = _pipeline(args)
     if args.input:
-        for question in _questions(args.input):
-            try:
-                _emit(one(pipeline, question, True))
-            except QuestionError as exc:
-                _emit({"question": question, "error": str(exc)})
-        return 0
+        return _run_batch(args, one)
     if args.question is None:
         print("Give a question, or --input FILE with one question per line.", file=sys.stderr)
         return BAD_INPUT
-    output = one(pipeline, args.question, args.json)
+    output = one(_pipeline(args), args.question, args.json)
     if args.json:
-        _emit(output)
-    else:
-        print(output)
+        emit_json(output)
+    else:  # passages and titles come from files: no control character reaches the terminal
+        print(printable(output, keep="\n\t"))
+    return 0
+
+
+def _run_batch(args: argparse.Namespace, one) -> int:
+    """--input: one JSON line out per question line in, in order; a bad line gets an error object."""
+    from app.question_input import open_input, read_questions
+    from app.search.question import QuestionError
+
+    stream = open_input(args.input)  # a missing file is bad input, whatever the index
+    try:
+        pipeline = _pipeline(args)
+        for line in read_questions(stream):
+            if line.error is not None:
+                emit_json(line.error_object())
+                continue
+            try:
+                emit_json(one(pipeline, line.question, True))
+            except QuestionError as exc:  # empty, too long: this line only
+                emit_json({"line": line.number, "question": line.text, "error": str(exc)})
+    finally:
+        if args.input != "-":  # stdin stays open
+            stream.close()
     return 0
 
 
@@ -107,7 +126,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     from app.answer.explain import explanation_text
 
-    print(explanation_text(_pipeline(args).explain(args.question, k=args.k)))
+    print(printable(explanation_text(_pipeline(args).explain(args.question, k=args.k)), keep="\n\t"))
     return 0
 
 
@@ -126,8 +145,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_add(args: argparse.Namespace) -> int:
     from app.index.build import add
 
-    result = add([Path(p) for p in args.paths], Path(args.index))
-    print(result.summary())
+    result = add([Path(p) for p in args.paths], Path(args.index), follow_links=args.follow_links)
+    print(printable(result.summary(), keep="\n\t"))
     if not result.changed and not result.report.loaded:
         return PROBLEM  # no readable document at any of the paths (each named in the summary)
     return 0
@@ -137,7 +156,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     from app.index.build import remove
 
     result = remove(args.doc_ids, Path(args.index))
-    print(result.summary())
+    print(printable(result.summary(), keep="\n\t"))
     return 0
 
 
@@ -148,7 +167,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     index = load_index(Path(args.index))
     rows = document_rows(index)
     if args.json:
-        _emit(
+        emit_json(
             {
                 "index": str(args.index),
                 "build": index.build_id,
@@ -159,11 +178,11 @@ def cmd_list(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    for row in rows:
-        indexed = (row["indexed_at"] or "")[:10] or "?"
+    for row in rows:  # names from the file system may hold control characters: shown escaped
+        indexed = printable((row["indexed_at"] or "")[:10]) or "?"
         print(
-            f"{row['doc_id']}\t{row['chunks']} chunks\t{row['date'] or '日期不详'}\t"
-            f"indexed {indexed}\t{row['title']}"
+            f"{printable(row['doc_id'])}\t{row['chunks']} chunks\t{printable(row['date']) or '日期不详'}\t"
+            f"indexed {indexed}\t{printable(row['title'])}"
         )
     print(f"{len(rows)} documents, {len(index.chunks)} chunks, build {index.build_id}")
     return 0
@@ -176,6 +195,11 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     count = store.export_jsonl(Path(args.out) if args.out else None)
     print(f"Exported {count} feedback records.", file=sys.stderr)
     return 0
+
+
+_FOLLOW_LINKS_HELP = (
+    "index files that symbolic links in the folder point to outside it (default: name and skip them)"
+)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -201,12 +225,13 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--chunk-overlap", type=int, help="characters shared by neighbours (default: app/settings.py)"
     )
+    b.add_argument("--follow-links", action="store_true", help=_FOLLOW_LINKS_HELP)
     b.set_defaults(func=cmd_build)
 
     for name, func, k in (("search", cmd_search, 5), ("ask", cmd_ask, 5)):
         p = with_index(sub.add_parser(name, help=f"{name} the indexed documents"))
         p.add_argument("question", nargs="?")
-        p.add_argument("-k", type=int, default=k, help="passages to retrieve")
+        p.add_argument("-k", type=_k_value, default=k, help=f"passages to retrieve (1..{MAX_K})")
         p.add_argument("--json", action="store_true", help="print the JSON object")
         p.add_argument("--input", help="file with one question per line ('-' for stdin); prints JSON lines")
         if name == "search":
@@ -215,13 +240,13 @@ def parser() -> argparse.ArgumentParser:
 
     x = with_index(sub.add_parser("explain", help="show why a question is answered or refused"))
     x.add_argument("question")
-    x.add_argument("-k", type=int, default=5, help="passages to retrieve")
+    x.add_argument("-k", type=_k_value, default=5, help=f"passages to retrieve (1..{MAX_K})")
     x.set_defaults(func=cmd_explain)
 
     s = with_index(sub.add_parser("serve", help="serve the chat UI (builds the index first if missing)"))
     s.add_argument("--corpus", default=str(config.default_corpus()))
     s.add_argument("--host", default=config.default_host())
-    s.add_argument("--port", type=int, default=config.default_port())
+    s.add_argument("--port", type=_port, default=config.default_port(), help="GONGYOU_PORT")
     s.add_argument("--auth", help="file of 'user:password' lines; enables login and uploads for admins")
     s.add_argument("--data", default=str(config.default_data()), help="feedback database folder")
     s.set_defaults(func=cmd_serve)
@@ -245,6 +270,7 @@ def parser() -> argparse.ArgumentParser:
 
     a = with_index(sub.add_parser("add", help="add or update documents in the index"), model=False)
     a.add_argument("paths", nargs="+")
+    a.add_argument("--follow-links", action="store_true", help=_FOLLOW_LINKS_HELP)
     a.set_defaults(func=cmd_add)
     r = with_index(sub.add_parser("remove", help="remove documents from the index"), model=False)
     r.add_argument("doc_ids", nargs="+")
@@ -264,15 +290,22 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    tolerant_streams()
     args = parser().parse_args(argv)
     try:
         return args.func(args)
     except GongyouError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc), keep=chr(10))}", file=sys.stderr)
         return exc.exit_code
+    except ModuleNotFoundError as exc:  # a Python without Gongyou's packages, e.g. the system's
+        print(f"error: {MissingDependency.of(exc)}", file=sys.stderr)
+        return PROBLEM
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `gongyou list | head`: the reader has all it wanted
+        quiet_broken_pipe()
+        return BROKEN_PIPE
 
 
 if __name__ == "__main__":

@@ -42,5 +42,6 @@ def default_host() -> str:
     return os.environ.get("GONGYOU_HOST", "127.0.0.1")
 
 
-def default_port() -> int:
-    return int(os.environ.get("GONGYOU_PORT", "7860"))
+def default_port() -> str:
+    """As text: `gongyou serve` checks it (a bad GONGYOU_PORT must not break every other command)."""
+    return os.environ.get("GONGYOU_PORT", "7860")

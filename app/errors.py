@@ -26,3 +26,18 @@ class BadInput(GongyouError):
 
 class CorpusProblem(GongyouError, FileNotFoundError):
     """No corpus where one was named, or nothing readable in it."""
+
+
+class MissingDependency(GongyouError):
+    """Gongyou was started by a Python without its packages (say, the system's `python3 -m app`)."""
+
+    @classmethod
+    def of(cls, exc: ImportError) -> MissingDependency:
+        import sys
+
+        missing = f"no module {exc.name!r}" if exc.name else str(exc)
+        return cls(
+            f"This Python ({sys.executable}) does not have Gongyou's packages installed ({missing}). "
+            "Run Gongyou with the Python that has them (.venv/bin/gongyou, or .venv/bin/python -m app), "
+            "or install them: bash scripts/setup.sh"
+        )

@@ -1,11 +1,16 @@
-"""Presentation shared by the CLI and the UI: the JSON contract and the text people read."""
+"""Presentation shared by the CLI and the UI: the JSON contract and the text people read.
+
+Rendering is total: a citation field of any type (an index built before metadata types were
+checked may hold a number or a list) is shown as text, never an exception (`meta_text`).
+"""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from app.models import Hit
+from app.ingest.meta_fields import as_text
+from app.models import DocMeta, Hit
 from app.pipeline import AskResult, SearchResult
 from app.text.normalize import to_script
 from app.text.patterns import NUMBER
@@ -16,9 +21,14 @@ _LAW_ARTICLE = re.compile(rf"^(.+?)(第{NUMBER}[条條](?:之[一二三四五六
 _STATE_PREFIX = re.compile(r"^(?:中华人民共和国|中華人民共和國)(?=.)")
 
 
+def meta_text(meta: DocMeta, name: str) -> str:
+    """A citation field of a document as text ("" when absent), whatever type it was stored as."""
+    return as_text(getattr(meta, name, None))
+
+
 def citation_label(hit: Hit, language: str = "zh-Hans") -> str:
     """How a passage is cited to people: 《劳动合同法》第八十二条, 《夜班补贴规定》第2页, 《标题》."""
-    title = hit.meta.title
+    title = meta_text(hit.meta, "title") or hit.chunk.doc_id
     article = hit.chunk.article
     if not article:
         match = _LAW_ARTICLE.match(title)
@@ -83,7 +93,11 @@ def ask_json(result: AskResult, mode: dict[str, Any]) -> dict[str, Any]:
 
 def _source_line(n: int | str, hit: Hit, language: str) -> str:
     meta = hit.meta
-    parts = [citation_label(hit, language), meta.publisher or "", meta.date or "日期不详"]
+    parts = [
+        citation_label(hit, language),
+        meta_text(meta, "publisher"),
+        meta_text(meta, "date") or "日期不详",
+    ]
     if hit.chunk.heading:
         parts.append(hit.chunk.heading)
     return f"[{n}] " + " · ".join(p for p in parts if p)

@@ -5,15 +5,14 @@
 tokens) of unchanged chunks, so only new or edited text is embedded, and swap the new build in
 atomically (see app.index.store): a running server picks it up on its next question.
 
-Writers of one index folder take turns (an advisory lock file), so an upload in the UI and a
-`gongyou add` in a terminal cannot lose each other's documents.
+Writers of one index folder take turns (an advisory lock file, app/index/lock.py), so an upload
+in the UI and a `gongyou add` in a terminal cannot lose each other's documents.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,6 +21,8 @@ import numpy as np
 from app.errors import BadInput, CorpusProblem
 from app.index.embedders.base import Embedder
 from app.index.embedders.registry import load_embedder
+from app.index.lock import writer_lock
+from app.index.passages import check_chunking, passages_of
 from app.index.results import BuildResult
 from app.index.store import (
     Index,
@@ -29,17 +30,15 @@ from app.index.store import (
     current_build,
     index_embedder,
     load_index,
+    read_manifest,
     rebuild_hint,
     write_index,
 )
-from app.ingest.chunk import chunk_documents
-from app.ingest.clean import clean_document
 from app.ingest.report import LoadReport
-from app.ingest.walk import MAX_FILE_BYTES, load_corpus
-from app.models import Chunk, DocMeta, Document
+from app.ingest.walk import load_corpus
+from app.limits import MAX_FILE_BYTES
+from app.models import DocMeta, Document
 from app.settings import current
-
-LOCK_FILE = ".lock"
 
 
 class UnknownDocuments(BadInput, KeyError):
@@ -56,23 +55,6 @@ class EmptyIndex(BadInput, ValueError):
 # --------------------------------------------------------------------------- helpers
 
 
-@contextmanager
-def _writer_lock(index_dir: Path) -> Iterator[None]:
-    """One writer at a time per index folder (POSIX advisory lock; readers never wait)."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks; concurrent writers are the user's care
-        yield
-        return
-    with open(index_dir / LOCK_FILE, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _previous(index_dir: Path) -> Index | None:
     """The current build, if readable: its vectors can be reused."""
     if current_build(index_dir) is None:
@@ -81,10 +63,6 @@ def _previous(index_dir: Path) -> Index | None:
         return load_index(index_dir)
     except IndexProblem:
         return None
-
-
-def _chunks_for(docs: Iterable[Document], chunk_size: int, chunk_overlap: int) -> list[Chunk]:
-    return chunk_documents((clean_document(d) for d in docs), chunk_size, chunk_overlap)
 
 
 class _ReuseOnly:
@@ -108,7 +86,7 @@ def _chunk_settings(index: Index) -> dict[str, int]:
     }
 
 
-def _rewrite(index: Index, index_dir: Path, chunks, metas, hashes, embedder, progress) -> dict:
+def _rewrite(index: Index, index_dir: Path, chunks, metas, hashes, embedder, progress, exclusive) -> dict:
     # Chunk ids stay unique: they carry the doc id, and a replaced document's chunks all go.
     return write_index(
         index_dir,
@@ -120,6 +98,7 @@ def _rewrite(index: Index, index_dir: Path, chunks, metas, hashes, embedder, pro
         settings=index.manifest.get("settings", {}),
         previous=index,
         progress=progress,
+        exclusive=exclusive,
     )
 
 
@@ -152,12 +131,14 @@ def _corpus_prefix(path: Path, index: Index) -> str:
     return "" if str(rel) == "." else rel.as_posix() + "/"
 
 
-def _load(paths: Sequence[Path], index: Index, max_file_bytes: int) -> tuple[list[Document], LoadReport]:
+def _load(
+    paths: Sequence[Path], index: Index, max_file_bytes: int, follow_links: bool
+) -> tuple[list[Document], LoadReport]:
     """Load every path; merge the reports; doc ids made relative to the index's corpus folder."""
     report = LoadReport()
     docs: list[Document] = []
     for path in paths:
-        loaded, part = load_corpus(path, max_file_bytes=max_file_bytes)
+        loaded, part = load_corpus(path, max_file_bytes=max_file_bytes, follow_links=follow_links)
         prefix = _corpus_prefix(Path(path), index) if Path(path).exists() else ""
         for doc in loaded:
             if prefix and not doc.is_passage:
@@ -185,27 +166,30 @@ def build(
     warn: Callable[[str], None] | None = None,
     embedder: Embedder | None = None,
     max_file_bytes: int = MAX_FILE_BYTES,
+    follow_links: bool = False,
 ) -> BuildResult:
     """Index a whole corpus into index_dir; raises CorpusProblem for a missing or unreadable corpus.
 
-    Chunks whose text is unchanged since the current build keep their vectors and tokens.
+    Chunks whose text is unchanged since the current build keep their vectors and tokens. Symbolic
+    links out of the corpus folder are followed only with `follow_links` (app/ingest/tree.py).
     """
     started = time.perf_counter()
-    chunk_size = chunk_size or current().chunk_size
+    chunk_size = current().chunk_size if chunk_size is None else chunk_size
     chunk_overlap = current().chunk_overlap if chunk_overlap is None else chunk_overlap
+    check_chunking(chunk_size, chunk_overlap)
     corpus, index_dir = Path(corpus), Path(index_dir)
     if not corpus.exists():
         raise CorpusProblem(
             f"No corpus at {corpus}. Pass --corpus with a folder of documents or a .jsonl of passages."
         )
-    docs, report = load_corpus(corpus, max_file_bytes=max_file_bytes)
+    docs, report = load_corpus(corpus, max_file_bytes=max_file_bytes, follow_links=follow_links)
+    chunks, docs = passages_of(docs, chunk_size, chunk_overlap, report)
     if not docs:
         raise CorpusProblem(f"No readable documents in {corpus}.\n{report.summary()}")
     embedder = embedder or load_embedder(embed_model, **({"warn": warn} if warn else {}))
-    chunks = _chunks_for(docs, chunk_size, chunk_overlap)
     metas = {d.doc_id: d.meta for d in docs}
     hashes = {d.doc_id: d.content_hash for d in docs}
-    with _writer_lock(index_dir):
+    with writer_lock(index_dir) as exclusive:
         previous = _previous(index_dir)
         _stamp(metas, hashes, previous)
         manifest = write_index(
@@ -223,6 +207,7 @@ def build(
             },
             previous=previous,
             progress=progress,
+            exclusive=exclusive,
         )
     result = BuildResult(manifest, report, time.perf_counter() - started)
     if previous is not None:
@@ -239,6 +224,7 @@ def add(
     *,
     progress: bool = False,
     max_file_bytes: int = MAX_FILE_BYTES,
+    follow_links: bool = False,
 ) -> BuildResult:
     """Add or replace documents (files or folders) in an existing index.
 
@@ -248,9 +234,10 @@ def add(
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
-    with _writer_lock(index_dir):
+    read_manifest(index_dir)  # no index there: say so before the lock creates the folder
+    with writer_lock(index_dir) as exclusive:
         index = load_index(index_dir)
-        new_docs, report = _load(paths, index, max_file_bytes)
+        new_docs, report = _load(paths, index, max_file_bytes, follow_links)
         chunks, metas, hashes = list(index.chunks), dict(index.docs), dict(index.doc_hashes)
         by_hash = {h: d for d, h in hashes.items() if h}
         taken: dict[str, str] = {}  # doc_id → source, within this batch
@@ -270,12 +257,12 @@ def add(
             taken[doc.doc_id] = source
             by_hash[doc.content_hash] = doc.doc_id
             fresh.append(doc)
+        new_chunks, fresh = passages_of(fresh, **_chunk_settings(index), report=report)
         if not fresh:
             return BuildResult(index.manifest, report, time.perf_counter() - started, changed=False)
         replaced = sorted(d.doc_id for d in fresh if d.doc_id in metas)
         added = sorted(d.doc_id for d in fresh if d.doc_id not in metas)
         gone = set(replaced)
-        new_chunks = _chunks_for(fresh, **_chunk_settings(index))
         chunks = [c for c in chunks if c.doc_id not in gone] + new_chunks
         for doc in fresh:
             doc.meta.extra.pop("indexed_at", None)
@@ -283,7 +270,7 @@ def add(
             hashes[doc.doc_id] = doc.content_hash
         _stamp(metas, hashes, index)
         embedder = index_embedder(index, index_dir)
-        manifest = _rewrite(index, index_dir, chunks, metas, hashes, embedder, progress)
+        manifest = _rewrite(index, index_dir, chunks, metas, hashes, embedder, progress, exclusive)
     return BuildResult(manifest, report, time.perf_counter() - started, added=added, replaced=replaced)
 
 
@@ -294,7 +281,8 @@ def remove(doc_ids: Sequence[str], index_dir: Path) -> BuildResult:
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
-    with _writer_lock(index_dir):
+    read_manifest(index_dir)  # no index there: say so before the lock creates the folder
+    with writer_lock(index_dir) as exclusive:
         index = load_index(index_dir)
         missing = [d for d in doc_ids if d not in index.docs]
         if missing:
@@ -312,7 +300,7 @@ def remove(doc_ids: Sequence[str], index_dir: Path) -> BuildResult:
         metas = {d: m for d, m in index.docs.items() if d not in gone}
         hashes = {d: h for d, h in index.doc_hashes.items() if d not in gone}
         embedder = _ReuseOnly(index.manifest["embedder"])
-        manifest = _rewrite(index, index_dir, chunks, metas, hashes, embedder, False)
+        manifest = _rewrite(index, index_dir, chunks, metas, hashes, embedder, False, exclusive)
     return BuildResult(manifest, LoadReport(), time.perf_counter() - started, removed=sorted(gone))
 
 

@@ -36,10 +36,12 @@ def _read_token_ids(
 ) -> tuple[dict[str, int], np.ndarray, np.ndarray, list[str]] | None:
     """The previous build's token ids: (row by vector key, flat ids, row offsets, vocabulary).
 
-    None when it has none or used another tokenizer.
+    None when it has none, used another tokenizer, or its files fail their checksums.
     """
     if previous is None or previous.manifest.get("tokens_fingerprint") != fingerprint:
         return None
+    if not previous.intact("token_ids.npy", "token_offsets.npy", "token_vocab.txt"):
+        return None  # damaged since its build: tokenize again rather than reuse wrong ids
     try:
         ids = np.load(previous.folder / "token_ids.npy")
         offsets = np.load(previous.folder / "token_offsets.npy")

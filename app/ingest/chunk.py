@@ -3,7 +3,8 @@
 A document is first cut into segments at section headings and page breaks, so a chunk never
 straddles two sections or two pages; long segments are then split with langchain's recursive
 splitter on Chinese sentence boundaries. Laws (第X条 lines) are chunked one article per chunk.
-Ready passages from a .jsonl corpus are never split.
+A law's article and a ready passage from a .jsonl corpus are kept whole up to twice the chunk
+size, and split like any other text beyond it (a 60 MB passage once made every answer 180 MB).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ _DIVISION_LEVEL = {"编": 0, "編": 0, "章": 1, "节": 2, "節": 2}
 _ARTICLE = re.compile(rf"^\s*({ARTICLE_NUMBER})(?=[\s　]|$)")
 _SENTENCE_END = re.compile(r"[。！？!?；;:：]$")
 _MAX_HEADING = 60
+WHOLE_UNIT_FACTOR = 2  # a law's article or a ready passage stays one chunk up to this × chunk_size
 
 
 @dataclass
@@ -153,13 +155,18 @@ def chunk_document(
         if not text:
             return []
         start = doc.text.find(text)
-        return [Chunk(f"{doc.doc_id}#0", doc.doc_id, text, start, start + len(text), "", None, None,
-                      content_hash(text))]  # fmt: skip
-    paged = PAGE_BREAK in doc.text or (doc.meta.source_path or "").lower().endswith(".pdf")
+        if len(text) <= chunk_size * WHOLE_UNIT_FACTOR:
+            return [Chunk(f"{doc.doc_id}#0", doc.doc_id, text, start, start + len(text), "", None, None,
+                          content_hash(text))]  # fmt: skip
+        segments: Iterable[_Segment] = [_Segment(start, text, "", None)]
+    else:
+        paged = PAGE_BREAK in doc.text or (doc.meta.source_path or "").lower().endswith(".pdf")
+        segments = _segments(doc.text, paged)
     splitter = splitter or _LazySplitter(chunk_size, chunk_overlap)
     chunks: list[Chunk] = []
-    for seg in _segments(doc.text, paged):
-        pieces = [seg.text] if len(seg.text) <= chunk_size * (2 if seg.article else 1) else None
+    for seg in segments:
+        whole = seg.article or doc.is_passage  # kept whole up to WHOLE_UNIT_FACTOR × chunk_size
+        pieces = [seg.text] if len(seg.text) <= chunk_size * (WHOLE_UNIT_FACTOR if whole else 1) else None
         pieces = pieces or splitter.split_text(seg.text)
         cursor = 0
         for piece in pieces:
@@ -167,7 +174,9 @@ def chunk_document(
             if found < 0:  # the splitter normalised something; fall back to a forward search
                 found = max(0, seg.text.find(piece[:20], cursor))
             start = seg.start + found
-            cursor = found + 1
+            # The next piece starts at most chunk_overlap before this one ends: searching from
+            # there keeps periodic text ("劳动者劳动者…") from matching an earlier place.
+            cursor = found + max(1, len(piece) - chunk_overlap)
             ordinal = len(chunks)
             chunks.append(
                 Chunk(
@@ -185,10 +194,18 @@ def chunk_document(
     return chunks
 
 
-def chunk_documents(
+def chunks_by_document(
     docs: Iterable[CleanDocument], chunk_size: int | None = None, chunk_overlap: int | None = None
-) -> list[Chunk]:
+) -> Iterator[tuple[CleanDocument, list[Chunk]]]:
+    """Each document with its chunks, one splitter shared by all."""
     chunk_size = chunk_size or current().chunk_size
     chunk_overlap = current().chunk_overlap if chunk_overlap is None else chunk_overlap
     splitter = _LazySplitter(chunk_size, chunk_overlap)
-    return [c for d in docs for c in chunk_document(d, chunk_size, chunk_overlap, splitter)]
+    for doc in docs:
+        yield doc, chunk_document(doc, chunk_size, chunk_overlap, splitter)
+
+
+def chunk_documents(
+    docs: Iterable[CleanDocument], chunk_size: int | None = None, chunk_overlap: int | None = None
+) -> list[Chunk]:
+    return [c for _, chunks in chunks_by_document(docs, chunk_size, chunk_overlap) for c in chunks]

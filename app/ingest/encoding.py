@@ -33,8 +33,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
     """Bytes of a text file → (text, encoding name). Raises LoadError("binary file, not text").
 
     Order: BOM (UTF-8, UTF-16/32 LE/BE); strict UTF-8; UTF-16 without BOM only when the NUL bytes
-    say so; else GB18030 vs Big5 (cp950) scored on decode errors and the share of frequent
-    characters, with charset-normalizer breaking ties.
+    say so; a file of UTF-8 lines and lines in a legacy encoding (pasted together) line by line,
+    as "utf-8+gb18030"; else GB18030 vs Big5 (cp950) scored on decode errors and the share of
+    frequent characters, with charset-normalizer breaking ties.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -67,10 +68,54 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return utf16
     if sum(b in _CONTROL_BYTES for b in head) > len(head) * 0.05:
         raise LoadError("binary file, not text")
+    mixed = _mixed_with_utf8(data)
+    if mixed:
+        return mixed
     encoding, score, errors, n = _guess_chinese_encoding(data)
     if errors > 0.05 or (n >= 20 and score < 0.2):  # real Chinese text scores ~0.9, noise below 0
         raise LoadError("binary file, not text (undecodable as UTF-8, GB18030 or Big5)")
     return data.decode(encoding, errors="replace"), encoding
+
+
+MIXED_MIN_CHARS = 10  # non-ASCII characters of valid UTF-8 lines before a file counts as mixed
+MIXED_MIN_SCORE = 0.5  # and their frequent-character score (real Chinese ~0.9, a chance decode < 0)
+
+
+def _mixed_with_utf8(data: bytes) -> tuple[str, str] | None:
+    """A file whose lines are partly UTF-8, partly GB18030 or Big5 → each line decoded in its own.
+
+    Decoding such a file whole as GB18030 turned its UTF-8 half into mojibake with only one
+    undecodable character to show for it. Counts as mixed when its valid UTF-8 lines hold real
+    Chinese text (MIXED_MIN_CHARS characters scoring MIXED_MIN_SCORE), which a legacy encoding's
+    bytes essentially never do; each other line gets the better of UTF-8 and the legacy encoding.
+    """
+    lines = data.split(b"\n")
+    utf8_rows, other_rows = [], []
+    for i, line in enumerate(lines):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            other_rows.append(i)
+        else:
+            utf8_rows.append(i)
+    if not utf8_rows or not other_rows:
+        return None
+    utf8_sample = b"\n".join(lines[i] for i in utf8_rows)[:_SCORE_SAMPLE]
+    score, _, chars = _encoding_score(utf8_sample, "utf-8")
+    if chars < MIXED_MIN_CHARS or score < MIXED_MIN_SCORE:
+        return None
+    legacy = _guess_chinese_encoding(b"\n".join(lines[i] for i in other_rows))[0]
+    decoded = [line.decode("utf-8", errors="replace") if line.isascii() else None for line in lines]
+    for i in utf8_rows:
+        decoded[i] = lines[i].decode("utf-8")
+    for i in other_rows:  # a UTF-8 line with one broken byte stays UTF-8
+        utf8_score = _encoding_score(lines[i], "utf-8")[0]
+        legacy_score = _encoding_score(lines[i], legacy)[0]
+        encoding = "utf-8" if utf8_score >= legacy_score else legacy
+        decoded[i] = lines[i].decode(encoding, errors="replace")
+    return "\n".join(decoded), f"utf-8+{legacy}"  # type: ignore[arg-type]
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:

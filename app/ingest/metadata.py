@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from app.datafiles import alternation, read_list
+from app.ingest.meta_fields import checked_fields
 from app.ingest.report import LoadError
 from app.models import PAGE_BREAK, DocMeta
 from app.text.glossary import SHORT_PROVINCE
@@ -27,11 +29,13 @@ HEAD_CHARS = 1500  # dates are looked for in the first HEAD_CHARS characters
 # --------------------------------------------------------------------------- metadata.json
 
 
-def read_metadata(folder: Path) -> dict[str, dict]:
+def read_metadata(folder: Path, warn: Callable[[str], None] | None = None) -> dict[str, dict]:
     """metadata.json beside the documents, keyed by relative file name; {} if absent.
 
     Keys starting with "_" (comments such as "_about") are dropped. Raises LoadError with a clear
-    message when the file is not valid JSON or not an object of objects.
+    message when the file is not valid JSON or not an object. An entry that is not an object, and
+    a field of the wrong type (a number as publisher, a list as title), is dropped and `warn` is
+    told (app/ingest/meta_fields.py); the rest of the file still applies.
     """
     file = Path(folder) / METADATA_FILE
     if not file.is_file():
@@ -52,9 +56,15 @@ def read_metadata(folder: Path) -> dict[str, dict]:
     for key, entry in raw.items():
         if key.startswith("_"):
             continue
-        if not isinstance(entry, dict):
-            raise LoadError(f"{METADATA_FILE}: entry {key!r} must be an object, not {type(entry).__name__}")
-        out[key.replace("\\", "/")] = entry
+        name = key.replace("\\", "/")
+        problems: list[str] = []
+        if isinstance(entry, dict):
+            out[name] = checked_fields(entry, problems.append)
+        else:
+            problems.append(f"must be an object of fields, not {type(entry).__name__}: ignored")
+        for problem in problems:
+            if warn is not None:
+                warn(f"entry {name!r}: {problem}")
     return out
 
 

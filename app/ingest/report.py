@@ -13,6 +13,15 @@ class LoadError(Exception):
         return str(self.args[0]) if self.args else "unreadable"
 
 
+def over_limit(what: str, found: int, limit: int, unit: str) -> LoadError:
+    """The error of an input over one of app/limits.py's limits, naming the limit.
+
+    over_limit("too much text", 2_400_000, 2_000_000, "characters per document") →
+    "too much text: 2,400,000 > 2,000,000 characters per document (limit in app/limits.py)"
+    """
+    return LoadError(f"{what}: {found:,} > {limit:,} {unit} (limit in app/limits.py)")
+
+
 @dataclass
 class LoadReport:
     loaded: list[str] = field(default_factory=list)  # paths relative to the corpus root

@@ -1,34 +1,41 @@
 """Walking a corpus: turn the files of a folder into `Document`s, never crash on bad input.
 
 One bad file never stops the rest: `load_corpus` records why each file was skipped (or what was
-odd about it) in a `LoadReport`, which the terminal shows with `LoadReport.summary()`. Files are
-prechecked (format, size, emptiness), read by the reader of their suffix (readers/), given
-metadata (metadata.py) and unique ids.
+odd about it) in a `LoadReport`, which the terminal shows with `LoadReport.summary()`. Which
+files are read is tree.py's concern (links, unreadable folders); files are prechecked (format,
+size, emptiness), read by the reader of their suffix (readers/), given metadata (metadata.py)
+and unique ids. Every limit applied is in app/limits.py.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
+from app.errors import MissingDependency
 from app.ingest.metadata import METADATA_FILE, apply_metadata, extract_meta, metadata_entry, read_metadata
 from app.ingest.readers import READERS, SUPPORTED_SUFFIXES
-from app.ingest.report import LoadError, LoadReport
+from app.ingest.report import LoadError, LoadReport, over_limit
+from app.ingest.tree import relative as _relative
+from app.ingest.tree import walk_corpus
+from app.limits import MAX_DOCUMENT_CHARS, MAX_FILE_BYTES
 from app.models import PAGE_BREAK, Document
 
-MAX_FILE_BYTES: int = 50 * 1024 * 1024
+__all__ = ["MAX_FILE_BYTES", "load_corpus", "load_file"]
 
 log = logging.getLogger(__name__)
 
 
-def load_corpus(path: Path, max_file_bytes: int = MAX_FILE_BYTES) -> tuple[list[Document], LoadReport]:
+def load_corpus(
+    path: Path, max_file_bytes: int = MAX_FILE_BYTES, follow_links: bool = False
+) -> tuple[list[Document], LoadReport]:
     """A folder (walked recursively, sorted, hidden files and metadata.json ignored) or a single file.
 
     Never raises for bad input: every problem ends up in the report. A missing path is reported as
-    skipped, a broken metadata.json as a warning (the documents then load without it).
+    skipped, a broken metadata.json as a warning (the documents then load without it), and so is
+    every path the walk passes over (app/ingest/tree.py): symbolic links out of the folder are
+    followed only with `follow_links`. A single file named by the caller is always read.
     """
     path = Path(path)
     report = LoadReport()
@@ -39,12 +46,14 @@ def load_corpus(path: Path, max_file_bytes: int = MAX_FILE_BYTES) -> tuple[list[
 
     if path.is_dir():
         root = path
-        files = _walk(root)
-        metadata = _collect_metadata(root, report)
+        tree = walk_corpus(root, follow_links)
+        files = tree.files
+        report.skipped += tree.skipped
+        metadata = _collect_metadata(root, report, tree.metadata)
     else:
         root = path.parent
         files = [path]
-        metadata = _collect_metadata(root, report, recursive=False)
+        metadata = _collect_metadata(root, report, [root / METADATA_FILE])
 
     seen_hashes: dict[str, str] = {}
     seen_ids: dict[str, str] = {}
@@ -64,6 +73,11 @@ def load_corpus(path: Path, max_file_bytes: int = MAX_FILE_BYTES) -> tuple[list[
         except LoadError as exc:
             report.skipped.append((rel, exc.reason))
             continue
+        except OSError as exc:  # unreadable (permissions), or gone since the walk
+            report.skipped.append((rel, f"cannot read: {exc.strerror or exc}"))
+            continue
+        except ImportError as exc:  # not this file's fault: this Python lacks Gongyou's packages
+            raise MissingDependency.of(exc) from exc
         except Exception as exc:  # one bad file must never stop the rest
             report.skipped.append((rel, f"unexpected error: {type(exc).__name__}: {exc}"))
             continue
@@ -92,10 +106,10 @@ def load_file(path: Path, root: Path | None = None) -> list[Document]:
     reason = _precheck(path, MAX_FILE_BYTES)
     if reason:
         raise LoadError(reason)
-    try:
-        metadata = _collect_metadata(root, LoadReport(), recursive=False)
-    except Exception:
-        metadata = {}
+    report = LoadReport()
+    metadata = _collect_metadata(root, report, [root / METADATA_FILE])
+    for where, problem in report.warnings:
+        log.warning("%s: %s", where, problem)
     data = path.read_bytes()
     docs, warnings = _load_bytes(path, data, rel, metadata, hashlib.sha256(data).hexdigest())
     for warning in warnings:
@@ -103,47 +117,22 @@ def load_file(path: Path, root: Path | None = None) -> list[Document]:
     return docs
 
 
-def _hidden(name: str) -> bool:
-    return name.startswith((".", "~$"))
-
-
-def _walk(root: Path) -> list[Path]:
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not _hidden(d)]
-        found += [Path(dirpath) / f for f in filenames if not _hidden(f) and f != METADATA_FILE]
-    return sorted(found, key=lambda p: _relative(p, root))
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.name
-
-
-def _collect_metadata(root: Path, report: LoadReport, recursive: bool = True) -> dict[str, dict]:
-    """Every metadata.json under root, keys made relative to root."""
-    folders = [root]
-    if recursive:
-        folders += sorted({f.parent for f in _walk_metadata(root)} - {root})
+def _collect_metadata(root: Path, report: LoadReport, files: list[Path]) -> dict[str, dict]:
+    """The given metadata.json files (the root's first), keys made relative to root."""
+    folders = sorted({f.parent for f in files if f.is_file()}, key=lambda f: (f != root, _relative(f, root)))
     merged: dict[str, dict] = {}
     for folder in folders:
         prefix = _relative(folder, root) + "/" if folder != root else ""
+        where = prefix + METADATA_FILE
         try:
-            entries = read_metadata(folder)
+            entries = read_metadata(
+                folder, lambda problem, where=where: report.warnings.append((where, problem))
+            )
         except LoadError as exc:
-            report.warnings.append((prefix + METADATA_FILE, f"{exc.reason}; metadata ignored"))
+            report.warnings.append((where, f"{exc.reason}; metadata ignored"))
             continue
         merged.update({prefix + key: entry for key, entry in entries.items()})
     return merged
-
-
-def _walk_metadata(root: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not _hidden(d)]
-        if METADATA_FILE in filenames:
-            yield Path(dirpath) / METADATA_FILE
 
 
 def _precheck(path: Path, max_file_bytes: int) -> str | None:
@@ -154,8 +143,9 @@ def _precheck(path: Path, max_file_bytes: int) -> str | None:
         what = f"format {suffix}" if suffix else "file without suffix"
         return f"unsupported {what} (supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})"
     size = path.stat().st_size
-    if size > max_file_bytes and reader.size_limited:
-        return f"too large: {_size(size)} > {_size(max_file_bytes, limit=True)} limit"
+    limit = reader.max_bytes or max_file_bytes
+    if size > limit:
+        return f"too large: {_size(size)} > {_size(limit, limit=True)} limit"
     if size == 0:
         return "empty file"
     return None
@@ -206,6 +196,8 @@ def _load_bytes(
     text = _normalise_newlines(page.text)
     if not text.replace(PAGE_BREAK, "").strip():
         raise LoadError(reader.empty_reason)
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise over_limit("too much text", len(text), MAX_DOCUMENT_CHARS, "characters per document")
 
     meta = extract_meta(text, rel, title=page.title, site=page.site, hints=page.hints)
     apply_metadata(meta, entry)

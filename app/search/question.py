@@ -7,11 +7,12 @@ import unicodedata
 from collections.abc import Sequence
 
 from app.errors import BadInput
+from app.limits import MAX_QUESTION_CHARS
 from app.text.glossary import PROVINCES
 from app.text.normalize import detect_script, to_simplified
 from app.text.patterns import YEAR
 
-MAX_QUESTION_CHARS = 1000
+__all__ = ["MAX_QUESTION_CHARS", "QuestionError", "clean_question", "language_of", "standalone_question"]
 
 
 class QuestionError(BadInput, ValueError):

@@ -15,7 +15,7 @@ from typing import Any
 
 from app.models import Hit
 from app.pipeline import AskResult
-from app.present import citation_label
+from app.present import citation_label, meta_text
 from app.text.normalize import to_script
 from app.web.answerer import Turn
 from app.web.i18n import examples_for, t
@@ -91,11 +91,12 @@ def highlight(passage: str, sentences: Sequence[str]) -> str:
 def _source_parts(hit: Hit, lang: str) -> list[str]:
     """《title》第X条, publisher, date, section heading: metadata in the UI's script."""
     meta = hit.meta
-    parts = [citation_label(hit, label_language(lang)), meta.publisher or "", meta.date or ""]
+    date = meta_text(meta, "date")
+    parts = [citation_label(hit, label_language(lang)), meta_text(meta, "publisher"), date]
     parts.append(hit.chunk.heading or "")
     if lang != "en":
         parts = [in_script(p, lang) for p in parts]
-    if not meta.date:
+    if not date:
         parts[2] = t(lang, "date_unknown")
     return [p for p in parts if p]
 

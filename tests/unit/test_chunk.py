@@ -81,7 +81,26 @@ def test_laws_are_chunked_one_article_per_chunk_with_the_chapter() -> None:
     assert {c.article for c in chunks} >= {"第一条", "第二条", "第八十二条", "第八十三条"}
 
 
-def test_ready_passages_are_never_split() -> None:
-    text = "劳动者" * 400
+def test_ready_passages_are_kept_whole_up_to_twice_the_chunk_size() -> None:
+    text = "劳动者" * 200  # 600 characters: an article-sized passage
     chunks = chunk_document(CleanDocument("p1", text, DocMeta(title="p1"), is_passage=True))
     assert len(chunks) == 1 and chunks[0].text == text and chunks[0].chunk_id == "p1#0"
+
+
+def test_a_long_ready_passage_is_split_like_a_document() -> None:
+    """Issue 18, defect 2: one 60 MB .jsonl line was one passage; every answer citing it was 180 MB."""
+    sentence = "劳动者依法享有获得劳动报酬的权利，用人单位不得克扣或者无故拖欠劳动者的工资。"
+    text = sentence * 500  # 19,000 characters
+    chunks = chunk_document(CleanDocument("p1", text, DocMeta(title="p1"), is_passage=True))
+    assert len(chunks) > 60 and max(len(c.text) for c in chunks) <= 300
+    assert [c.chunk_id for c in chunks[:2]] == ["p1#0", "p1#1"]
+    assert all(text[c.start : c.end] == c.text for c in chunks)
+    assert chunks[-1].end == len(text)  # nothing lost at the end
+
+
+def test_spans_of_periodic_text_advance() -> None:
+    """The splitter's pieces of "劳动者劳动者…" used to be found one character after the last one."""
+    text = "劳动者" * 400
+    chunks = chunk_document(CleanDocument("p1", text, DocMeta(title="p1"), is_passage=True))
+    starts = [c.start for c in chunks]
+    assert starts == sorted(starts) and starts[1] >= 250 and chunks[-1].end == len(text)

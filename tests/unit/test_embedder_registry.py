@@ -20,7 +20,24 @@ def test_each_spec_means_one_kind(tmp_path: Path) -> None:
         assert registry.kind_of(alias) is HASHING
     assert registry.kind_of(str(tmp_path)) is FOLDER
     assert registry.kind_of(MISSING_MODEL) is HUB
-    assert registry.kind_of(str(tmp_path / "not-a-folder")) is HUB
+    for path in (str(tmp_path / "not-a-folder"), "./models/e5", "~/models/e5", "models/e5/small"):
+        assert registry.kind_of(path) is FOLDER  # a path meant, even when nothing is there
+
+
+@pytest.mark.parametrize(
+    ("spec", "reason"),
+    [
+        ("./no/such/model", "there is no model folder at ./no/such/model."),
+        ("/etc/hostname", "/etc/hostname is a file; a model is a folder."),
+        ("/tmp", "/tmp is not a sentence-transformers model folder (it has no modules.json or config.json)."),
+    ],
+)
+def test_a_bogus_model_path_is_named_as_a_path_not_a_download(spec: str, reason: str) -> None:
+    """Issue 18: `--embed-model ./x` suggested `huggingface-cli download ./x`."""
+    with pytest.raises(EmbedderUnavailable) as err:
+        registry.load_embedder(spec, fallback=False)
+    assert err.value.reason == reason
+    assert "huggingface-cli" not in str(err.value) and "'offline'" in err.value.fix
 
 
 def test_the_offline_embedder_declares_what_callers_need() -> None:

@@ -80,10 +80,40 @@ def _from_hub(spec: str, dim: int | None) -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder(spec, spec, local_only=False)
 
 
+def _looks_like_a_path(spec: str) -> bool:
+    """A folder meant, not a hub name ("org/name"): absolute, relative with ./ or ~, or deeper."""
+    return (
+        spec.startswith(("/", ".", "~"))
+        or "\\" in spec
+        or spec.count("/") > 1
+        or Path(spec).expanduser().exists()
+    )
+
+
+def _folder_unavailable(spec: str) -> str | None:
+    path = Path(spec).expanduser()
+    if not path.exists():
+        return f"there is no model folder at {spec}."
+    if not path.is_dir():
+        return f"{spec} is a file; a model is a folder."
+    if not ((path / "modules.json").exists() or (path / "config.json").exists()):
+        return f"{spec} is not a sentence-transformers model folder (it has no modules.json or config.json)."
+    return None
+
+
+def _folder_fix(spec: str) -> str:
+    return (
+        "Pass the folder of a sentence-transformers model (it holds modules.json or config.json), a "
+        "model name such as intfloat/multilingual-e5-small, or 'offline'."
+    )
+
+
 FOLDER = EmbedderKind(
     label="sentence-transformers folder",
-    answers_to=lambda spec: Path(spec).expanduser().is_dir(),
+    answers_to=_looks_like_a_path,
     make=_from_folder,
+    unavailable=_folder_unavailable,
+    fix=_folder_fix,
     name_for=lambda spec: str(Path(spec).expanduser().resolve()),
 )
 

@@ -13,6 +13,7 @@ from app.ingest.readers.html_page import read_html
 from app.ingest.readers.jsonl_passages import read_passages
 from app.ingest.readers.pdf_file import read_pdf
 from app.ingest.readers.text_file import read_markdown, read_text_file
+from app.limits import MAX_PASSAGES_FILE_BYTES
 
 READERS: dict[str, Reader] = {
     ".txt": Reader(read=read_text_file, empty_reason="empty file"),
@@ -21,8 +22,8 @@ READERS: dict[str, Reader] = {
     ".htm": Reader(read=read_html),
     ".pdf": Reader(read=read_pdf),
     ".docx": Reader(read=read_docx),
-    # A .jsonl holds many ready passages (a whole benchmark corpus), not one document: the
-    # per-document size limit does not apply; it is read line by line.
-    ".jsonl": Reader(read_passages=read_passages, size_limited=False),
+    # A .jsonl holds many ready passages (a whole benchmark corpus), not one document: it has its
+    # own file size limit, and each passage one of its own (app/limits.py).
+    ".jsonl": Reader(read_passages=read_passages, max_bytes=MAX_PASSAGES_FILE_BYTES),
 }
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(READERS)

@@ -32,4 +32,4 @@ class Reader:
     read: ReadDocument | None = None
     read_passages: ReadPassages | None = None
     empty_reason: str = "no text found"  # the skip reason when the file holds no text
-    size_limited: bool = True  # False: the file is read line by line, whatever its size
+    max_bytes: int | None = None  # the file size limit, when not that of a document (app/limits.py)

@@ -1,4 +1,7 @@
-"""Word documents (.docx) through python-docx: paragraphs and tables kept in place."""
+"""Word documents (.docx) through python-docx: paragraphs and tables kept in place.
+
+The zip is measured first (readers/zipped.py): a zip bomb is refused before python-docx expands it.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,16 @@ import io
 from typing import Any
 
 from app.ingest.readers.base import ReadText
+from app.ingest.readers.zipped import BrokenZip, check_unzipped_size
 from app.ingest.report import LoadError
 
 
 def read_docx(data: bytes, warnings: list[str]) -> ReadText:
     """Paragraphs and tables in document order; a table row becomes "cell | cell"."""
+    try:
+        check_unzipped_size(data)  # a limit broken: LoadError naming it
+    except BrokenZip as exc:
+        raise LoadError(f"corrupt or unreadable DOCX: {exc.reason}") from exc
     try:
         import docx
         from docx.table import Table

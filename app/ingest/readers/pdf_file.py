@@ -1,4 +1,8 @@
-"""PDF (.pdf) through pypdf: the text layer of each page, pages joined with PAGE_BREAK."""
+"""PDF (.pdf) through pypdf: the text layer of each page, pages joined with PAGE_BREAK.
+
+Reading stops at app/limits.py's limits: a PDF of more than MAX_PDF_PAGES pages is refused before
+any page is read, one whose text passes MAX_DOCUMENT_CHARS as soon as it does.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from app.ingest.readers.base import ReadText
-from app.ingest.report import LoadError
+from app.ingest.report import LoadError, over_limit
+from app.limits import MAX_DOCUMENT_CHARS, MAX_PDF_PAGES
 from app.models import PAGE_BREAK
 
 SCANNED_PDF_REASON = "no text layer (scanned PDF?): OCR is not supported"
@@ -34,6 +39,8 @@ def read_pdf(data: bytes, warnings: list[str]) -> ReadText:
             reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted and not reader.decrypt(""):
                 raise LoadError("corrupt or unreadable PDF: encrypted, a password is required")
+            if len(reader.pages) > MAX_PDF_PAGES:
+                raise over_limit("too many pages", len(reader.pages), MAX_PDF_PAGES, "pages per PDF")
             pages = list(reader.pages)
         except LoadError:
             raise
@@ -45,9 +52,13 @@ def read_pdf(data: bytes, warnings: list[str]) -> ReadText:
             raise LoadError("corrupt or unreadable PDF: no pages found")
         texts: list[str] = []
         failed: list[int] = []
+        chars = 0
         for number, page in enumerate(pages, 1):
+            if chars > MAX_DOCUMENT_CHARS:
+                raise over_limit("too much text", chars, MAX_DOCUMENT_CHARS, "characters per document")
             try:
                 texts.append((page.extract_text() or "").strip("\n"))
+                chars += len(texts[-1])
             except pypdf.errors.DependencyError as exc:
                 raise LoadError(f"corrupt or unreadable PDF: encrypted, cannot decrypt: {exc}") from exc
             except Exception:

@@ -11,6 +11,9 @@ def read_text_file(data: bytes, warnings: list[str]) -> ReadText:
     hints: dict[str, str] = {}
     if encoding not in ("utf-8", "ascii"):
         hints["encoding"] = encoding
+    if encoding.startswith("utf-8+"):
+        legacy = encoding.split("+", 1)[1]
+        warnings.append(f"mixed encodings: lines in UTF-8 and in {legacy}, each line decoded in its own")
     if "\ufffd" in text and encoding != "utf-8":
         warnings.append(f"decoded as {encoding} with {text.count(chr(0xFFFD))} undecodable characters")
     return ReadText(text, hints=hints)

@@ -17,8 +17,14 @@ def no_passage(case: Case) -> str | None:
 
 
 def no_content_words(case: Case) -> str | None:
-    """The question has no content word to look for (only question words and filler)."""
-    return None if case.groups else "the question has no content words to look for"
+    """The question has no content word to look for (only question words, filler and numbers).
+
+    A number alone ("1", "[1, 2, 3]", "2035") says nothing about what is asked: a question needs
+    at least one term with a letter or a character in it.
+    """
+    if any(any(ch.isalpha() for ch in group.word) for group in case.groups):
+        return None
+    return "the question has no content words to look for"
 
 
 def unknown_labour_topic(case: Case) -> str | None:
