@@ -1,0 +1,88 @@
+"""The shipped national laws through the app's own ingest: one article per passage, cited by short name.
+
+Loads corpus/laws/ with the loader (metadata.json in the sub-folder), cleans and chunks each law
+as `gongyou build` does, and checks every article of the file comes out as its own passage, in
+order, cited as 《劳动合同法》第四十七条.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+from pathlib import Path
+
+import pytest
+from laws_fixtures import LAW_FILES, LAWS, METADATA, ROOT, load_build_laws
+
+from app.ingest.chunk import chunk_document
+from app.ingest.clean import clean_document
+from app.ingest.loaders import load_corpus
+from app.models import Chunk, DocMeta, Hit
+from app.present import citation_label
+from app.settings import current
+
+build_laws = load_build_laws()
+
+# Its official title holds 《中华人民共和国工会法》, so the label nests 《》 inside 《》 (app/present.py
+# does not rewrite the inner pair as 〈〉); every other law is cited by its short name.
+NESTED_TITLE = "spc-trade-union-law-civil-trials-interpretation.txt"
+
+
+@pytest.fixture(scope="module")
+def laws() -> dict[str, tuple[DocMeta, list[Chunk]]]:
+    docs, report = load_corpus(LAWS)
+    assert not report.skipped and not report.warnings, report.summary()
+    return {Path(d.doc_id).name + ".txt": (d.meta, chunk_document(clean_document(d))) for d in docs}
+
+
+def test_the_loader_reads_every_law_with_its_metadata(laws) -> None:
+    assert sorted(laws) == LAW_FILES
+    for name, (meta, _) in laws.items():
+        entry = METADATA[name]
+        assert (meta.title, meta.publisher, meta.date) == (entry["title"], entry["publisher"], entry["date"])
+        assert (meta.region, meta.script, meta.source_site) == ("全国", "simplified", None)
+        assert (meta.extra["law"], meta.extra["type"], meta.extra["excerpt"]) == (
+            entry["law"], entry["type"], entry["excerpt"],
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("name", LAW_FILES)
+def test_every_article_is_its_own_passage_in_order(laws, name: str) -> None:
+    _, chunks = laws[name]
+    _, articles = build_laws.parse_law_text((LAWS / name).read_text(encoding="utf-8"))
+    assert all(c.article for c in chunks), "a passage outside any article"
+    runs = [(article, list(run)) for article, run in groupby(chunks, key=lambda c: c.article)]
+    assert [article for article, _ in runs] == [a.number for a in articles]
+    # The chunker splits an article longer than this; each piece keeps its article.
+    limit = 2 * current().chunk_size
+    for article, (number, pieces) in zip(articles, runs):
+        assert pieces[0].text.startswith(number + " ")
+        if len(number) + 1 + len(article.text) <= limit:
+            assert len(pieces) == 1, f"{number} cut into {len(pieces)} passages"
+
+
+@pytest.mark.parametrize("name", LAW_FILES)
+def test_passages_are_cited_by_the_short_name_and_article(laws, name: str) -> None:
+    meta, chunks = laws[name]
+    chunk = chunks[-1]
+    label = citation_label(Hit(chunk=chunk, meta=meta, score=1.0))
+    if name == NESTED_TITLE:
+        assert label == f"《{meta.title}》{chunk.article}"
+    else:
+        assert label == f"《{METADATA[name]['law']}》{chunk.article}"
+
+
+def test_a_labour_contract_law_article_reads_as_a_worker_sees_it(laws) -> None:
+    meta, chunks = laws["labour-contract-law.txt"]
+    chunk = next(c for c in chunks if c.article == "第四十七条")
+    assert citation_label(Hit(chunk=chunk, meta=meta, score=1.0)) == "《劳动合同法》第四十七条"
+    assert "经济补偿按劳动者在本单位工作的年限" in chunk.text
+    assert citation_label(Hit(chunk=chunk, meta=meta, score=1.0), "zh-Hant") == "《勞動合同法》第四十七條"
+
+
+def test_the_shipped_corpus_still_holds_the_policy_documents() -> None:
+    """The laws sit beside the five policy documents, never in their place."""
+    docs, report = load_corpus(ROOT / "corpus")
+    assert not report.skipped, report.summary()
+    top_level = [d for d in docs if "/" not in d.doc_id]
+    assert len(top_level) == 5
+    assert len(docs) == 5 + len(METADATA)
