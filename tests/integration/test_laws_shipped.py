@@ -15,7 +15,7 @@ from laws_fixtures import LAW_FILES, LAWS, METADATA, ROOT, load_build_laws
 
 from app.ingest.chunk import chunk_document
 from app.ingest.clean import clean_document
-from app.ingest.loaders import load_corpus
+from app.ingest.walk import load_corpus
 from app.models import Chunk, DocMeta, Hit
 from app.present import citation_label
 from app.settings import current
