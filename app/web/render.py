@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from app.answer.labels import section_of
 from app.models import Hit
 from app.pipeline import AskResult
 from app.present import citation_label
@@ -91,8 +92,8 @@ def highlight(passage: str, sentences: Sequence[str]) -> str:
 def _source_parts(hit: Hit, lang: str) -> list[str]:
     """《title》第X条, publisher, date, section heading: metadata in the UI's script."""
     meta = hit.meta
-    parts = [citation_label(hit, label_language(lang)), meta.publisher or "", meta.date or ""]
-    parts.append(hit.chunk.heading or "")
+    parts = [citation_label(hit, label_language(lang), full=True), meta.publisher or "", meta.date or ""]
+    parts.append(section_of(hit))
     if lang != "en":
         parts = [in_script(p, lang) for p in parts]
     if not meta.date:
