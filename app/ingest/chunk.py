@@ -90,6 +90,7 @@ def is_law(text: str, meta: DocMeta | None = None) -> bool:
 def _segments(text: str, paged: bool, law: bool) -> Iterator[_Segment]:
     """Cut the document at headings, articles (laws) and page breaks, tracking each offset."""
     lines = text.split("\n")
+    title_line = next((i for i, line in enumerate(lines) if line.strip()), 0)
     heading = ""
     divisions: list[str] = ["", "", ""]  # the current 编, 章, 节 of a law
     article: str | None = None
@@ -129,8 +130,9 @@ def _segments(text: str, paged: bool, law: bool) -> Iterator[_Segment]:
                 seg_lines, seg_start = [], offset + len(part) + 1
             elif (article is None or not law) and is_heading(part, prev_blank, next_blank):
                 # Inside a law's article, "（一）…" items and short lines are the article's text.
+                # A law's first line is its title, which every passage carries anyway: no section.
                 yield from flush()
-                heading, article = part.strip(), None
+                heading, article = ("" if law and i == title_line else part.strip()), None
                 seg_lines, seg_start = [], offset + len(part) + 1
             else:
                 if not seg_lines:

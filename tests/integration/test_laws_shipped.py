@@ -7,6 +7,7 @@ order, cited as 《劳动合同法》第四十七条.
 
 from __future__ import annotations
 
+import json
 from itertools import groupby
 from pathlib import Path
 
@@ -87,3 +88,26 @@ def test_the_shipped_corpus_still_holds_the_policy_documents() -> None:
     top_level = [d for d in docs if "/" not in d.doc_id]
     assert len(top_level) == 5
     assert len(docs) == 5 + len(METADATA)
+
+
+def test_the_labour_statutes_set_holds_on_the_shipped_corpus(laws) -> None:
+    """`gongyou eval --set eval/labour_statutes.jsonl` scores against the shipped corpus: every gold
+    article is shipped and states the answer, and no shipped text says what an unanswerable
+    question asks (the policy documents included)."""
+    from app.evaluation.datasets import norm
+
+    articles = {}
+    for meta, chunks in laws.values():
+        for chunk in chunks:
+            articles[meta.extra["law"] + chunk.article] = norm(chunk.text)
+    docs, _ = load_corpus(ROOT / "corpus")
+    everything = norm("\n".join(clean_document(d).text for d in docs))
+    rows = [json.loads(line) for line in (ROOT / "eval" / "labour_statutes.jsonl").open(encoding="utf-8")]
+    assert len(rows) == 56
+    for row in rows:
+        for gold in row["gold_ids"]:
+            assert gold in articles, (row["id"], gold)
+        for part in row["answer_parts"]:
+            assert any(norm(alt) in articles[g] for g in row["answer_bearing_ids"] for alt in part), row["id"]
+        for phrase in row.get("absent", []):
+            assert norm(phrase) not in everything, (row["id"], phrase)

@@ -27,7 +27,9 @@ def test_amounts_local_rules_set_are_refused_with_the_local_message() -> None:
     assert refuses("社保缴费基数是多少？")
     rule = BY_ID["local.rule_decides"]
     assert rule.message == "local" and rule.stage == "terms"
-    assert first_refusal("terms", case("北京的最低工资标准是多少?", NATIONAL_ARTICLE)).rule == rule.id
+    national = case("北京的最低工资标准是多少?", NATIONAL_ARTICLE)
+    national.hits[0].meta.region = "全国"
+    assert first_refusal("terms", national).rule == rule.id
 
 
 def test_questions_the_national_law_answers_pass() -> None:
@@ -42,6 +44,7 @@ def test_questions_the_national_law_answers_pass() -> None:
 def test_a_local_document_that_speaks_of_it_lets_the_other_rules_judge() -> None:
     local = "本市最低工资标准调整为每月2420元。"
     assert not refuses("上海的最低工资标准是多少?", local, region="上海市")
+    assert not refuses("上海的最低工资标准是多少?", local, region=None)  # a notice of unknown origin
     assert refuses("上海的最低工资标准是多少?", local, region="全国")
 
 

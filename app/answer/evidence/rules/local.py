@@ -20,7 +20,7 @@ from app.text.segment import pos_tags
 
 TOPICS_FILE = "evidence/local_rule_topics.tsv"
 WHEN = ("always", "place")
-NATIONAL = (None, "", "全国")
+NATIONAL = "全国"  # a document of unknown region (a company's own notice) may state a local amount
 # Words that put a question in one place without naming it.
 # The answer types (app/data/answer_types.yaml) that ask for a sum or a rate; a count or a period
 # (失业金能领多少个月) is set nationally.
@@ -78,7 +78,7 @@ def local_question(question: str) -> LocalQuestion | None:
 
 def local_rule_decides(case: Case) -> str | None:
     """The question asks the amount of something local rules set (最低工资标准, 高温补贴), and no
-    local document retrieved speaks of it."""
+    document retrieved that is not national (a province's rules, a company's notice) speaks of it."""
     asks_amount = case.wanted is not None and case.wanted.name in SUM_TYPES
     if not (asks_amount or _ASKS_AMOUNT.search(match_form(case.question) + " " + case.question.lower())):
         return None
@@ -86,7 +86,7 @@ def local_rule_decides(case: Case) -> str | None:
     if asked is None:
         return None
     for hit in case.hits:  # a local document in the corpus may state it: let the other rules judge
-        local = hit.meta.region not in NATIONAL
+        local = hit.meta.region != NATIONAL
         if local and any(t in match_form(hit.chunk.text) for t in asked.topic.terms):
             return None
     return f"{asked.topic.topic} is set by local rules, which the documents do not hold"
