@@ -254,6 +254,11 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("eval", help="evaluate on the development set or a benchmark folder")
     e.add_argument("--benchmark", help="folder with corpus.jsonl + queries.jsonl (default: dev set)")
     e.add_argument("--questions", default=str(config.PROJECT_ROOT / "eval" / "questions.jsonl"))
+    e.add_argument(
+        "--set",
+        help="questions with gold_ids (law + article) asked against the shipped corpus "
+        "(eval/labour_statutes.jsonl): the labour set over the laws Gongyou ships",
+    )
     e.add_argument("--split", help="only queries of this split (e.g. test)")
     e.add_argument(
         "--subset",

@@ -95,6 +95,7 @@ class Citation:
     n: int
     hit: Hit
     sentences: list[str] = field(default_factory=list)  # the cited sentences, for highlighting
+    via: str | None = None  # a cross-reference: the citation and pointer that named it, "[1] 本法第八十七条"
 
 
 @dataclass

@@ -1,7 +1,9 @@
 """The pipeline object that the CLI and the UI share: open an index once, then search and ask.
 
-`get_pipeline` caches one pipeline per index folder and reloads it when a new build becomes
-current (after `gongyou add`, `remove` or `build`), so a running server needs no restart.
+What the index holds (for refusals) and its articles (for cross-references) are worked out once
+per pipeline, on first use. `get_pipeline` caches one pipeline per index folder and reloads it
+when a new build becomes current (after `gongyou add`, `remove` or `build`), so a running
+server needs no restart.
 """
 
 from __future__ import annotations
@@ -10,9 +12,12 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from app.answer.compose import compose_answer
+from app.answer.crossrefs import ArticleIndex
+from app.answer.holdings import Holdings, summarise_holdings
 from app.answer.meaning import Meaning
 from app.index.store import (
     check_embedder,
@@ -62,6 +67,16 @@ class Pipeline:
             self._corpus_form = match_form("\u0001".join(parts))
         return term in self._corpus_form
 
+    @cached_property
+    def holdings(self) -> Holdings:
+        """What the index holds, in the terms a refusal states it (app/answer/holdings.py)."""
+        return summarise_holdings(self.index.chunks, self.index.docs)
+
+    @cached_property
+    def articles(self) -> ArticleIndex:
+        """Every law article of the index, for cross-references (app/answer/crossrefs.py)."""
+        return ArticleIndex(self.index.chunks, self.index.docs)
+
     @property
     def mode(self) -> dict[str, object]:
         return {
@@ -90,7 +105,16 @@ class Pipeline:
         retrieval = self.retriever.search(standalone, k=k or current().answer_passages)
         retrieved = time.perf_counter()
         semantics = Meaning.of(retrieval.query_vector, self.index)
-        answer = compose_answer(standalone, retrieval.hits, self.index.bm25, language, self.occurs, semantics)
+        answer = compose_answer(
+            standalone,
+            retrieval.hits,
+            self.index.bm25,
+            language,
+            self.occurs,
+            semantics,
+            self.holdings,
+            self.articles,
+        )
         answer.question = question
         done = time.perf_counter()
         timings = {

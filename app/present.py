@@ -6,41 +6,13 @@ checked may hold a number or a list) is shown as text, never an exception (`meta
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from app.ingest.meta_fields import as_text
-from app.models import DocMeta, Hit
+from app.answer.labels import citation_label, meta_text, section_of
+from app.models import Hit
 from app.pipeline import AskResult, SearchResult
-from app.text.normalize import to_script
-from app.text.patterns import NUMBER
 
-# A title ending in an article number. Its 之 suffix takes 一…十 only, narrower than
-# patterns.ARTICLE_NUMBER's (kept as it was: the layout work changes no behaviour).
-_LAW_ARTICLE = re.compile(rf"^(.+?)(第{NUMBER}[条條](?:之[一二三四五六七八九十]+)?)$")
-_STATE_PREFIX = re.compile(r"^(?:中华人民共和国|中華人民共和國)(?=.)")
-
-
-def meta_text(meta: DocMeta, name: str) -> str:
-    """A citation field of a document as text ("" when absent), whatever type it was stored as."""
-    return as_text(getattr(meta, name, None))
-
-
-def citation_label(hit: Hit, language: str = "zh-Hans") -> str:
-    """How a passage is cited to people: 《劳动合同法》第八十二条, 《夜班补贴规定》第2页, 《标题》."""
-    title = meta_text(hit.meta, "title") or hit.chunk.doc_id
-    article = hit.chunk.article
-    if not article:
-        match = _LAW_ARTICLE.match(title)
-        if match and (hit.meta.extra.get("law") or len(match.group(1)) >= 2):
-            title, article = match.group(1), match.group(2)
-    if article:  # laws are cited by their short name: 《劳动合同法》第八十二条
-        label = f"《{_STATE_PREFIX.sub('', title)}》{article}"
-    elif hit.chunk.page:
-        label = f"《{title}》第{hit.chunk.page}页"
-    else:
-        label = f"《{title}》"
-    return to_script(label, "traditional" if language == "zh-Hant" else "simplified")
+__all__ = ["ask_json", "ask_text", "citation_label", "hit_json", "meta_text", "search_json", "search_text"]
 
 
 def hit_json(hit: Hit, language: str = "zh-Hans") -> dict[str, Any]:
@@ -59,7 +31,9 @@ def hit_json(hit: Hit, language: str = "zh-Hans") -> dict[str, Any]:
         "date": meta.date,
         "region": meta.region,
         "page": hit.chunk.page,
-        "label": citation_label(hit, language),
+        "note": meta.extra.get("note"),  # e.g. a national law: local rules may add to it
+        "label": citation_label(hit, language),  # short: 《劳动合同法》第四十七条
+        "full_label": citation_label(hit, language, full=True),  # 《中华人民共和国劳动合同法》第四十七条
     }
 
 
@@ -77,7 +51,7 @@ def ask_json(result: AskResult, mode: dict[str, Any]) -> dict[str, Any]:
     for c in answer.citations:
         entry = hit_json(c.hit, result.language)
         entry.pop("rank")
-        citations.append({"n": c.n, **entry, "sentences": c.sentences})
+        citations.append({"n": c.n, **entry, "sentences": c.sentences, "via": c.via})
     return {
         "question": result.question,
         "standalone_question": result.standalone,
@@ -94,12 +68,11 @@ def ask_json(result: AskResult, mode: dict[str, Any]) -> dict[str, Any]:
 def _source_line(n: int | str, hit: Hit, language: str) -> str:
     meta = hit.meta
     parts = [
-        citation_label(hit, language),
+        citation_label(hit, language, full=True),
         meta_text(meta, "publisher"),
         meta_text(meta, "date") or "日期不详",
+        section_of(hit),
     ]
-    if hit.chunk.heading:
-        parts.append(hit.chunk.heading)
     return f"[{n}] " + " · ".join(p for p in parts if p)
 
 

@@ -13,6 +13,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never download anything
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
+# The five policy documents and the national laws in corpus/laws/, one document a file.
+SHIPPED_DOCUMENTS = len(list(CORPUS.rglob("*.txt")))
 SHARED = ROOT.parent / "shared"
 BENCHMARKS = SHARED / "benchmarks"
 

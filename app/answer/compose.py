@@ -5,7 +5,10 @@ the only words added are short connecting phrases. Whether to answer at all is d
 named rules of app/answer/evidence/registry.py, not by "did retrieval return something" (BM25
 always does): the best passage and the best sentence must cover the question's key terms, and
 the sentence picked must pass every rule of the "answer" stage: state the figure asked for, about
-the year, the identifiers and the role asked. A refused answer records which rule refused.
+the year, the identifiers and the role asked. A refused answer records which rule refused, and shows that
+rule's message (what the documents hold; for amounts local rules set, where to ask locally). A
+quoted law article is named in the answer (《劳动合同法》第四十八条：…), and the articles it points
+at are added (app/answer/crossrefs.py).
 """
 
 from __future__ import annotations
@@ -14,12 +17,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from app.answer.crossrefs import ArticleIndex, follow_references
 from app.answer.evidence.answer_types import answer_type, question_form
 from app.answer.evidence.case import Candidate, Case
-from app.answer.evidence.registry import Verdict, first_refusal, verdicts
+from app.answer.evidence.registry import BY_ID, Verdict, first_refusal, verdicts
+from app.answer.evidence.rules.local import local_question
 from app.answer.evidence.terms import TermGroup, coverage, key_terms
+from app.answer.holdings import Holdings
+from app.answer.labels import citation_label, law_article, without_article_number
 from app.answer.meaning import Meaning
-from app.answer.messages import EN_LEAD, refusal_text
+from app.answer.messages import EN_LEAD, local_refusal_text, refusal_text
 from app.answer.trim import trim
 from app.index.bm25 import BM25Index
 from app.models import Answer, Citation, Hit, Refusal
@@ -139,14 +146,19 @@ def compose_answer(
     language: str,
     occurs: Callable[[str], bool] | None = None,
     semantics: Meaning | None = None,
+    holdings: Holdings | None = None,
+    articles: ArticleIndex | None = None,
 ) -> Answer:
-    """Pick the answering sentences of the hits, or refuse; see the module docstring."""
+    """Pick the answering sentences of the hits, or refuse; see the module docstring.
+
+    `holdings` (what the index holds) goes into a refusal; `articles` resolves cross-references.
+    """
     weighing = weigh(question, hits, bm25, occurs, semantics)
     if weighing.refusal is not None:
-        return _refusal(question, language, weighing.refusal)
+        return _refusal(question, language, weighing.refusal, holdings)
     wanted = weighing.case.wanted
     states = wanted.states if wanted else None
-    return _cite(question, hits, weighing.chosen, weighing.case.groups, states, language)
+    return _cite(question, hits, weighing.chosen, weighing.case.groups, states, language, articles)
 
 
 def _cite(
@@ -156,26 +168,40 @@ def _cite(
     groups: list[TermGroup],
     states: re.Pattern[str] | None,
     language: str,
+    articles: ArticleIndex | None = None,
 ) -> Answer:
     numbers: dict[int, int] = {}
     citations: list[Citation] = []
     parts: list[str] = []
+    quoted: list[tuple[Citation, str]] = []
+    script = "traditional" if language == "zh-Hant" else "simplified"
     for cand in sorted(chosen, key=lambda c: (c.hit_index, hits[c.hit_index].chunk.text.find(c.sentence))):
-        if cand.hit_index not in numbers:
+        first = cand.hit_index not in numbers
+        if first:
             numbers[cand.hit_index] = len(numbers) + 1
             citations.append(Citation(numbers[cand.hit_index], hits[cand.hit_index]))
         citation = citations[numbers[cand.hit_index] - 1]
         citation.sentences.append(cand.sentence)
         shown = trim(cand.sentence, groups, states)
-        script = "traditional" if language == "zh-Hant" else "simplified"
-        parts.append(f"{to_script(shown, script)}[{numbers[cand.hit_index]}]")
+        quoted.append((citation, shown))
+        # A law article is named where it is quoted: 《劳动合同法》第四十八条：…
+        lead = f"{citation_label(citation.hit, language)}：" if first and law_article(citation.hit) else ""
+        shown = without_article_number(shown) if lead else shown
+        parts.append(f"{lead}{to_script(shown, script)}[{numbers[cand.hit_index]}]")
+    if articles is not None:
+        for ref in follow_references(quoted, citations, articles, groups, states, language):
+            parts.append(f"{ref.label}：{to_script(ref.sentence, script)}[{ref.citation.n}]")
     text = "".join(parts)
     if language == "en":
         text = EN_LEAD + text
     return Answer(question, text, refused=False, citations=citations, reason="extractive")
 
 
-def _refusal(question: str, language: str, refusal: Refusal) -> Answer:
-    return Answer(
-        question, refusal_text(language), refused=True, citations=[], reason=refusal.detail, refusal=refusal
-    )
+def _refusal(question: str, language: str, refusal: Refusal, holdings: Holdings | None = None) -> Answer:
+    asked = local_question(question) if BY_ID[refusal.rule].message == "local" else None
+    if asked is not None:
+        topic = asked.topic
+        text = local_refusal_text(language, topic.topic, topic.english, asked.place, holdings)
+    else:
+        text = refusal_text(language, holdings)
+    return Answer(question, text, refused=True, citations=[], reason=refusal.detail, refusal=refusal)

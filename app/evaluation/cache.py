@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from app import config
-from app.evaluation.datasets import Dataset
+from app.evaluation.datasets import DEV_CORPUS, Dataset
 from app.evaluation.errors import EvalError
 from app.index.embedders.registry import DEFAULT_MODEL, name_for
 from app.settings import current
@@ -58,6 +58,7 @@ def settings_key(embedder: str) -> dict:
     return {
         "chunk_size": current().chunk_size,
         "chunk_overlap": current().chunk_overlap,
+        "article_max_chars": current().article_max_chars,
         "tokenizer": TOKENIZER,
         "tokens": tokens_fingerprint(),
         "format": FORMAT_VERSION,
@@ -104,7 +105,7 @@ def cached_index(dataset: Dataset, embed_model: str, root: Path, progress: bool)
     from app.index.embedders.registry import load_embedder
     from app.index.store import IndexProblem, read_manifest
 
-    folder = root / f"{dataset.name}-{corpus_key(dataset.corpus, embed_model)}-{slug(embed_model)}"
+    folder = root / f"{dataset.cache_name}-{corpus_key(dataset.corpus, embed_model)}-{slug(embed_model)}"
     try:
         read_manifest(folder)
         print(f"Using the cached index {folder}", file=sys.stderr)
@@ -118,7 +119,7 @@ def cached_index(dataset: Dataset, embed_model: str, root: Path, progress: bool)
         raise EvalError(f"{exc} (or evaluate with --embed-model offline)") from exc
     result = build(dataset.corpus, folder, embed_model, progress=progress, embedder=embedder)
     print(result.summary(), file=sys.stderr)
-    prune_cache(root, dataset.name, embed_model, keep=folder)
+    prune_cache(root, dataset.cache_name, embed_model, keep=folder)
     return folder
 
 
@@ -132,9 +133,10 @@ def prune_cache(root: Path, dataset: str, embed_model: str, keep: Path) -> None:
 
 
 def prepare_index(dataset: Dataset, args: argparse.Namespace, progress: bool) -> Path:
-    """Benchmarks: the cached index. Dev set: --index when it is current, else the cached index."""
+    """Benchmarks: the cached index. Shipped corpus (dev set, --set): --index when it is current,
+    else the cached index."""
     embed_model = getattr(args, "embed_model", None)
-    if dataset.unit == "chunk" and getattr(args, "index", None):
+    if dataset.corpus == DEV_CORPUS and getattr(args, "index", None):
         index_dir = Path(args.index)
         if usable_index(index_dir, dataset.corpus, embed_model):
             print(f"Using the index at {index_dir}", file=sys.stderr)

@@ -20,11 +20,11 @@ from pathlib import Path
 
 from app import config
 from app.evaluation.cache import prepare_index
-from app.evaluation.datasets import Dataset, load_benchmark, load_dev
+from app.evaluation.datasets import Dataset, load_benchmark, load_dev, load_statute_set
 from app.evaluation.errors import EvalError, FlagError
 from app.evaluation.judge import KS, attach_text_relevance, chunk_forms
 from app.evaluation.report import summary_text, write_report
-from app.evaluation.run import ANSWER_MODE, Context, run_questions
+from app.evaluation.run import ANSWER_MODE, Context, article_unit, run_questions
 from app.evaluation.summary import code_state, summarise
 from app.settings import current
 
@@ -61,6 +61,10 @@ def gates(metrics: dict, args: argparse.Namespace) -> list[str]:
 
 
 def load_dataset(args: argparse.Namespace) -> Dataset:
+    if getattr(args, "set", None):
+        if getattr(args, "benchmark", None) or getattr(args, "subset", None):
+            raise FlagError("--set asks against the shipped corpus; leave out --benchmark and --subset")
+        return load_statute_set(Path(args.set), args.split, args.limit)
     if getattr(args, "benchmark", None):
         folder = Path(args.benchmark)
         if not folder.is_dir():
@@ -70,6 +74,18 @@ def load_dataset(args: argparse.Namespace) -> Dataset:
         raise FlagError("--subset picks a queries file inside a --benchmark folder")
     questions = Path(getattr(args, "questions", None) or config.PROJECT_ROOT / "eval" / "questions.jsonl")
     return load_dev(questions, args.split, args.limit)
+
+
+def missing_articles(dataset: Dataset, pipeline) -> list[str]:
+    """Notes for gold articles of a statute set that the shipped index does not hold."""
+    from app.models import Hit
+
+    held = {article_unit(Hit(c, pipeline.index.docs[c.doc_id], 0.0)) for c in pipeline.index.chunks}
+    return [
+        f"{item.id}: gold article not in the shipped corpus: {', '.join(sorted(item.gold - held))}"
+        for item in dataset.items
+        if item.gold - held
+    ]
 
 
 def evaluate(args: argparse.Namespace, progress: bool = True) -> tuple[dict, list[dict]]:
@@ -86,6 +102,8 @@ def evaluate(args: argparse.Namespace, progress: bool = True) -> tuple[dict, lis
     if dataset.unit == "chunk":
         ctx.forms = chunk_forms(pipeline.index)
         dataset.notes += attach_text_relevance(dataset.items, ctx.forms)
+    if dataset.unit == "article":
+        dataset.notes += missing_articles(dataset, pipeline)
     rows = run_questions(dataset, ctx, progress)
     run_config = {
         "label": dataset.label,

@@ -3,6 +3,11 @@
 * the **development set** (`eval/questions.jsonl`: `{id, question, lang, answerable, evidence,
   answer, tags}`) over the shipped corpus. Relevance is textual (app/evaluation/judge.py): a chunk is
   relevant when its matching form contains any of the question's evidence strings.
+* a **statute set** (`--set eval/labour_statutes.jsonl`: the benchmark schema below, with
+  `gold_ids` such as 劳动合同法第四十七条) over the shipped corpus. Each passage of a law is the
+  unit law + article (app/answer/labels.py `law_article`: 劳动合同法第四十七条, whatever its
+  chunk), so LeCoQA's article ids name the shipped articles directly; other passages are units
+  by chunk id and never relevant.
 * a **benchmark folder** (`corpus.jsonl` + `queries.jsonl` with `gold_ids`, see
   ../shared/benchmarks/README.md). Each passage is one unit whose `id` is its `doc_id`; relevance is
   `gold_ids` (and, where present, the lenient `answer_bearing_ids` as a second line).
@@ -24,6 +29,7 @@ from app import config
 from app.evaluation.errors import EvalError, FlagError
 
 DEV_CORPUS = config.PROJECT_ROOT / "corpus"
+SHIPPED_INDEX = "shipped"  # the dev set and statute sets share one cached index of DEV_CORPUS
 
 
 @dataclass
@@ -45,12 +51,18 @@ class Dataset:
     name: str  # "dev", "lecoqa", "rgb_zh", ...
     label: str  # name plus split and subset, used for the report folder
     items: list[Item]
-    unit: str  # "chunk" (dev set: text relevance) or "doc" (benchmarks: passage ids)
+    # "chunk" (dev set: text relevance), "doc" (benchmarks: passage ids), "article" (statute sets)
+    unit: str
     corpus: Path
     questions: Path
     relevance: str  # how relevance is judged, for the report
     has_answers: bool  # whether answer accuracy can be scored
     notes: list[str] = field(default_factory=list)
+    index_name: str = ""  # the cached index's name (eval/.cache/<index_name>-…); default: name
+
+    @property
+    def cache_name(self) -> str:
+        return self.index_name or self.name
 
 
 def norm(text: str) -> str:
@@ -165,6 +177,29 @@ def load_dev(questions: Path, split: str | None, limit: int | None) -> Dataset:
         questions=questions,
         relevance="evidence text: a chunk is relevant when it contains any evidence string",
         has_answers=True,
+        index_name=SHIPPED_INDEX,
+    )
+
+
+def load_statute_set(questions: Path, split: str | None, limit: int | None) -> Dataset:
+    """A benchmark-schema question file (gold_ids = law + article) asked against the shipped corpus."""
+    rows = select(read_jsonl(questions), split, limit)
+    mixed = len({bool(r.get("answerable", True)) for r in rows}) > 1
+    items = [benchmark_item(r, mixed) for r in rows]
+    if not any(i.gold for i in items if i.answerable):
+        raise EvalError(f"{questions}: --set needs questions with gold_ids (law + article: 劳动法第四条).")
+    has_lenient = any(i.lenient is not None for i in items)
+    return Dataset(
+        name=questions.stem,
+        label=questions.stem + "-shipped" + (f"-{split}" if split else ""),
+        items=items,
+        unit="article",
+        corpus=DEV_CORPUS,
+        questions=questions,
+        relevance="gold_ids as law + article of the shipped corpus"
+        + (" (second line: answer_bearing_ids)" if has_lenient else ""),
+        has_answers=any(i.parts for i in items),
+        index_name=SHIPPED_INDEX,
     )
 
 

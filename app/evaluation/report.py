@@ -183,7 +183,7 @@ def write_plots(metrics: dict, rows: list[dict], out: Path) -> dict[str, str]:
     written["Latency of ask"] = plots.plot_latency_histogram(
         {s: latencies[s] for s in ("retrieve", "answer", "total") if s in latencies}, out / "latency.png"
     )
-    main_metric = "hit@5" if retrieval["unit"] == "chunk" else "recall@10"
+    main_metric = "recall@10" if retrieval["unit"] == "doc" else "hit@5"
     per_tag = retrieval["configs"][retrieval["primary"]]["by_tag"][main_metric]
     written[f"{main_metric} by tag"] = plots.plot_tag_bars(
         per_tag, f"{main_metric} ({retrieval['primary']})", out / "tags_retrieval.png"

@@ -20,12 +20,23 @@ class Context:
 
     pipeline: Any
     modes: list[str]
-    unit: str  # "chunk" or "doc"
+    unit: str  # "chunk", "doc" or "article"
     forms: dict[str, tuple[str, str]] | None = None  # dev set: chunk matching forms
 
 
 def unit_of(hit, unit: str) -> str:
+    """What a hit counts as: its chunk, its document, or (statute sets) its law + article."""
+    if unit == "article":
+        return article_unit(hit)
     return hit.chunk.chunk_id if unit == "chunk" else hit.chunk.doc_id
+
+
+def article_unit(hit) -> str:
+    """劳动合同法第四十七条 for a law's article (as LeCoQA's ids name it), else the chunk id."""
+    from app.answer.labels import law_article
+
+    found = law_article(hit)
+    return found[0] + found[1].replace("條", "条") if found else hit.chunk.chunk_id
 
 
 def retrieval_row(item: Item, ctx: Context, mode: str) -> dict:

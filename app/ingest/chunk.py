@@ -2,9 +2,13 @@
 
 A document is first cut into segments at section headings and page breaks, so a chunk never
 straddles two sections or two pages; long segments are then split with langchain's recursive
-splitter on Chinese sentence boundaries. Laws (第X条 lines) are chunked one article per chunk.
-A law's article and a ready passage from a .jsonl corpus are kept whole up to twice the chunk
-size, and split like any other text beyond it (a 60 MB passage once made every answer 180 MB).
+splitter on Chinese sentence boundaries. Laws are chunked one article per chunk, however long
+(up to `article_max_chars`, beyond any real article; a longer one is split and every part keeps
+its article label). A document is a law by its metadata (a `type` such as 法律 or 行政法规, or a
+`law` name), by a law's title over 第X条 lines, or by a body that opens with an article or a
+chapter; a single article is enough, so a two-article excerpt is still cited by article.
+A ready passage from a .jsonl corpus is kept whole up to the same limit and split like any
+other text beyond it (a 60 MB passage once made every answer 180 MB).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from app.models import PAGE_BREAK, Chunk, CleanDocument
+from app.models import PAGE_BREAK, Chunk, CleanDocument, DocMeta
 from app.settings import current
 from app.text.patterns import ARTICLE_NUMBER, CHINESE_NUMERALS, NUMBER
 
@@ -33,7 +37,6 @@ _DIVISION_LEVEL = {"编": 0, "編": 0, "章": 1, "节": 2, "節": 2}
 _ARTICLE = re.compile(rf"^\s*({ARTICLE_NUMBER})(?=[\s　]|$)")
 _SENTENCE_END = re.compile(r"[。！？!?；;:：]$")
 _MAX_HEADING = 60
-WHOLE_UNIT_FACTOR = 2  # a law's article or a ready passage stays one chunk up to this × chunk_size
 
 
 @dataclass
@@ -55,14 +58,40 @@ def is_heading(line: str, prev_blank: bool, next_blank: bool) -> bool:
     return prev_blank and next_blank and len(line) <= 40 and not re.search(r"\d{4}年\d", line)
 
 
-def _is_law(text: str) -> bool:
-    return sum(1 for line in text.split("\n") if _ARTICLE.match(line)) >= 3
+# Types of legal text a metadata.json may name (corpus/laws/metadata.json uses the first five).
+LAW_TYPES = frozenset(
+    {"法律", "行政法规", "司法解释", "部门规章", "部门规范性文件", "地方性法规", "地方政府规章"}
+)
+# A law's own title: …法, …条例, …规定, …办法, …细则, …解释, optionally (节选) or (2018修正).
+_LAW_TITLE = re.compile(
+    r"(?:法|条例|條例|规定|規定|办法|辦法|细则|細則|解释|解釋|决定|決定)(?:[(（][^()（）]{1,12}[)）])?$"
+)
+# Lines that may stand between a law's title and its first article or chapter.
+_LAW_PREAMBLE = re.compile(r"^(?:[(（].{1,80}[)）]|目\s*录|目\s*錄)$")
 
 
-def _segments(text: str, paged: bool) -> Iterator[_Segment]:
+def is_law(text: str, meta: DocMeta | None = None) -> bool:
+    """Whether a document is a law, to be cut into articles: by its metadata or its structure,
+    not by how many articles it holds."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    articles = sum(1 for line in lines if _ARTICLE.match(line))
+    if not articles:
+        return False
+    if meta is not None and (meta.extra.get("type") in LAW_TYPES or meta.extra.get("law")):
+        return True
+    if meta is not None and _LAW_TITLE.search(meta.title.strip()):
+        return True
+    # The body opens with an article or a chapter, after the title and a (2018年修正) line.
+    body = [line for line in lines[1:] if not _LAW_PREAMBLE.match(line)]
+    if body and (_ARTICLE.match(body[0]) or _LAW_DIVISION.match(body[0])):
+        return True
+    return articles >= 3  # articles further down a text that starts otherwise (a notice quoting a law)
+
+
+def _segments(text: str, paged: bool, law: bool) -> Iterator[_Segment]:
     """Cut the document at headings, articles (laws) and page breaks, tracking each offset."""
-    law = _is_law(text)
     lines = text.split("\n")
+    title_line = next((i for i, line in enumerate(lines) if line.strip()), 0)
     heading = ""
     divisions: list[str] = ["", "", ""]  # the current 编, 章, 节 of a law
     article: str | None = None
@@ -102,8 +131,9 @@ def _segments(text: str, paged: bool) -> Iterator[_Segment]:
                 seg_lines, seg_start = [], offset + len(part) + 1
             elif (article is None or not law) and is_heading(part, prev_blank, next_blank):
                 # Inside a law's article, "（一）…" items and short lines are the article's text.
+                # A law's first line is its title, which every passage carries anyway: no section.
                 yield from flush()
-                heading, article = part.strip(), None
+                heading, article = ("" if law and i == title_line else part.strip()), None
                 seg_lines, seg_start = [], offset + len(part) + 1
             else:
                 if not seg_lines:
@@ -155,18 +185,19 @@ def chunk_document(
         if not text:
             return []
         start = doc.text.find(text)
-        if len(text) <= chunk_size * WHOLE_UNIT_FACTOR:
+        if len(text) <= current().article_max_chars:
             return [Chunk(f"{doc.doc_id}#0", doc.doc_id, text, start, start + len(text), "", None, None,
                           content_hash(text))]  # fmt: skip
         segments: Iterable[_Segment] = [_Segment(start, text, "", None)]
     else:
         paged = PAGE_BREAK in doc.text or (doc.meta.source_path or "").lower().endswith(".pdf")
-        segments = _segments(doc.text, paged)
+        segments = _segments(doc.text, paged, is_law(doc.text, doc.meta))
     splitter = splitter or _LazySplitter(chunk_size, chunk_overlap)
     chunks: list[Chunk] = []
     for seg in segments:
-        whole = seg.article or doc.is_passage  # kept whole up to WHOLE_UNIT_FACTOR × chunk_size
-        pieces = [seg.text] if len(seg.text) <= chunk_size * (WHOLE_UNIT_FACTOR if whole else 1) else None
+        whole = seg.article or doc.is_passage  # kept whole up to article_max_chars
+        limit = current().article_max_chars if whole else chunk_size
+        pieces = [seg.text] if len(seg.text) <= limit else None
         pieces = pieces or splitter.split_text(seg.text)
         cursor = 0
         for piece in pieces:

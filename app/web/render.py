@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from app.answer.labels import citation_label, meta_text, section_of
 from app.models import Hit
 from app.pipeline import AskResult
-from app.present import citation_label, meta_text
 from app.text.normalize import to_script
 from app.web.answerer import Turn
 from app.web.i18n import examples_for, t
@@ -92,8 +92,8 @@ def _source_parts(hit: Hit, lang: str) -> list[str]:
     """《title》第X条, publisher, date, section heading: metadata in the UI's script."""
     meta = hit.meta
     date = meta_text(meta, "date")
-    parts = [citation_label(hit, label_language(lang)), meta_text(meta, "publisher"), date]
-    parts.append(hit.chunk.heading or "")
+    parts = [citation_label(hit, label_language(lang), full=True), meta_text(meta, "publisher"), date]
+    parts.append(section_of(hit))
     if lang != "en":
         parts = [in_script(p, lang) for p in parts]
     if not date:

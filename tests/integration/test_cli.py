@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -56,7 +57,7 @@ def test_human_output_lists_numbered_sources_with_title_and_date(shipped_index: 
 def test_batch_input_answers_each_line_in_order(shipped_index: Path, tmp_path: Path) -> None:
     questions = tmp_path / "q.txt"
     questions.write_text(
-        '湖北省有多少个技能大师工作室?\n{"question": "加班费怎么算?"}\n\n   \n{"question": ""}\n', "utf-8"
+        '湖北省有多少个技能大师工作室?\n{"question": "丧假能休几天?"}\n\n   \n{"question": ""}\n', "utf-8"
     )
     out = run("ask", "--input", str(questions), "--index", str(shipped_index))
     lines = [json.loads(line) for line in out.stdout.splitlines()]
@@ -82,17 +83,15 @@ def test_missing_index_and_corpus_give_the_fixing_command(tmp_path: Path) -> Non
 
 
 def test_broken_file_in_corpus_is_skipped_and_named_the_rest_indexed(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for path in CORPUS.iterdir():
-        (corpus / path.name).write_bytes(path.read_bytes())
+    corpus = shutil.copytree(CORPUS, tmp_path / "corpus")  # the policy documents and laws/
+    documents = len(list(CORPUS.rglob("*.txt")))
     (corpus / "broken.txt").write_bytes(b"\x00\x01\x02\xff\xfe\x00garbage" * 100)
     out = run(
         "build", "--corpus", str(corpus), "--index", str(tmp_path / "index"), "--embed-model", "offline"
     )
     assert out.returncode == 0, out.stderr
     assert "broken.txt" in out.stdout + out.stderr
-    assert "Indexed 5 documents" in out.stdout
+    assert f"Indexed {documents} documents" in out.stdout
 
 
 def test_python_dash_m_and_help_start_fast() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ from app.evaluation.report import refusal_lines
 from app.evaluation.summary import summarise_answers
 
 FIXTURE = ROOT / "tests" / "fixtures" / "tiny_benchmark"
+STATUTES = ROOT / "eval" / "labour_statutes.jsonl"
 DEV_QUESTIONS = ROOT / "eval" / "questions.jsonl"
 MODES = ("bm25", "dense", "hybrid")
 
@@ -345,3 +347,27 @@ def test_dev_set_numbers_are_sane(dev_metrics):
 
 def test_dev_set_evidence_occurs_in_the_corpus(dev_metrics):
     assert dev_metrics["notes"] == [], "fix these questions or the corpus: " + "; ".join(dev_metrics["notes"])
+
+
+# --------------------------------------------------------------------------- statute sets, shipped corpus
+
+
+def test_a_statute_set_runs_against_the_shipped_laws(shipped_index: Path, capsys, tmp_path):
+    """`--set eval/labour_statutes.jsonl`: gold articles (劳动合同法第十九条) name shipped passages."""
+    code, metrics, err = run_eval(
+        capsys, "--set", str(STATUTES), "--index", str(shipped_index), "--limit", "10", "--out", str(tmp_path)
+    )
+    assert code == 0, err
+    assert metrics["dataset"] == "labour_statutes" and metrics["config"]["label"] == "labour_statutes-shipped"
+    assert metrics["config"]["index"] == str(shipped_index)  # the built shipped index, not a new one
+    assert metrics["retrieval"]["unit"] == "article" and "law + article" in metrics["retrieval"]["relevance"]
+    assert metrics["notes"] == []  # every gold article of the set is shipped
+    rows = [json.loads(r) for r in (tmp_path / "per_question.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == [f"lab-{i:03d}" for i in range(1, 11)]
+    units = [u for r in rows for u in r["retrieval"]["hybrid"]["retrieved"]]
+    article = re.compile(r".+第[一二三四五六七八九十百零]+条(之[一二三四五六七八九十]+)?|.+#\d+")
+    assert all(article.fullmatch(u) for u in units)
+    assert sum(bool(r["retrieval"]["hybrid"]["relevant_ranks"]) for r in rows) >= 5
+    assert any(True in (r["cited_relevant"] or []) for r in rows)  # a cited article is a gold one
+    both = run_eval(capsys, "--set", str(STATUTES), "--benchmark", str(FIXTURE))
+    assert both[0] == 2  # one corpus at a time

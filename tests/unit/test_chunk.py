@@ -7,6 +7,7 @@ from conftest import CORPUS
 from app.ingest.chunk import chunk_document
 from app.ingest.clean import clean_text
 from app.models import PAGE_BREAK, CleanDocument, DocMeta
+from app.settings import override
 
 
 def _clean(name: str) -> CleanDocument:
@@ -100,7 +101,54 @@ def test_a_long_ready_passage_is_split_like_a_document() -> None:
 
 def test_spans_of_periodic_text_advance() -> None:
     """The splitter's pieces of "劳动者劳动者…" used to be found one character after the last one."""
-    text = "劳动者" * 400
+    text = "劳动者" * 1000  # beyond article_max_chars, so it is split
     chunks = chunk_document(CleanDocument("p1", text, DocMeta(title="p1"), is_passage=True))
     starts = [c.start for c in chunks]
     assert starts == sorted(starts) and starts[1] >= 250 and chunks[-1].end == len(text)
+
+
+def _law(title: str, *articles: str, meta: DocMeta | None = None) -> list:
+    text = "\n".join([title, "", *articles])  # as the shipped laws: the title, a blank line, the articles
+    return chunk_document(CleanDocument("law", text, meta or DocMeta(title=title)))
+
+
+def test_a_law_is_known_by_its_title_or_metadata_not_by_how_many_articles_it_has() -> None:
+    two = ("第一条 为了保护劳动者的合法权益，制定本规定。", "第二条 用人单位应当按月支付工资。")
+    assert [c.article for c in _law("工资支付规定", *two)] == ["第一条", "第二条"]
+    excerpt = DocMeta(title="刑法节选", extra={"type": "法律", "law": "刑法"})
+    one = _law(
+        "刑法节选", "第二百七十六条之一 以转移财产、逃匿等方法逃避支付劳动者的劳动报酬……", meta=excerpt
+    )
+    assert [c.article for c in one] == ["第二百七十六条之一"]
+    # A notice that quotes one article in passing is no law: its text stays in ordinary passages.
+    notice = "\n".join(
+        [
+            "关于做好工资支付工作的通知",
+            "各单位：",
+            "依照劳动法规定，",
+            "第五十条 工资应当以货币形式按月支付。",
+            "请遵照执行。",
+        ]
+    )
+    chunks = chunk_document(CleanDocument("n", notice, DocMeta(title="关于做好工资支付工作的通知")))
+    assert all(c.article is None for c in chunks)
+
+
+def test_a_long_article_stays_whole_and_a_giant_one_keeps_its_label_on_every_part() -> None:
+    items = "".join(
+        f"（{n}）从事第{n}类有毒有害作业的，用人单位应当提供防护用品并组织职业健康检查；"
+        for n in "一二三四五六七八九十"
+    )
+    long_article = (
+        "第十六条 女职工禁忌从事的劳动范围：" + items * 2
+    )  # about 800 characters, like the shipped one
+    chunks = _law(
+        "女职工劳动保护特别规定",
+        "第一条 为了减少和解决女职工在劳动中因生理特点造成的特殊困难，制定本规定。",
+        long_article,
+    )
+    assert len(long_article) > 600 and [c.article for c in chunks] == ["第一条", "第十六条"]
+    with override(article_max_chars=300):
+        parts = _law("女职工劳动保护特别规定", long_article)
+    assert len(parts) >= 3 and {c.article for c in parts} == {"第十六条"}
+    assert "".join(p.text for p in parts).count("（十）") >= 2

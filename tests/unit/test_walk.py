@@ -24,25 +24,32 @@ def skipped_reasons(report: LoadReport) -> dict[str, str]:
 
 
 def test_shipped_corpus_loads_with_metadata_json():
+    """The five policy documents at the top and the national laws in laws/, each with its metadata."""
     docs, report = load_corpus(CORPUS)
     assert report.skipped == [] and report.warnings == []
-    assert len(docs) == 5 and report.documents == 5
     by_id = {d.doc_id: d for d in docs}
-    metadata = json.loads((CORPUS / "metadata.json").read_text(encoding="utf-8"))
-    for name, entry in metadata.items():
-        if name.startswith("_"):
-            continue
-        doc = by_id[name.removesuffix(".txt")]
-        assert doc.meta.title == entry["title"]
-        assert doc.meta.date == entry["date"]
-        assert doc.meta.publisher == entry["publisher"]
-        assert doc.meta.source_path == name
-        if "published" in entry:
-            assert doc.meta.extra["published"] == entry["published"]
-        assert len(doc.content_hash) == 64 and not doc.is_passage
-    assert [d.doc_id for d in docs] == sorted(by_id)
+    expected = 0
+    for folder in (CORPUS, CORPUS / "laws"):
+        prefix = "" if folder == CORPUS else "laws/"
+        metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+        for name, entry in metadata.items():
+            if name.startswith("_"):
+                continue
+            expected += 1
+            doc = by_id[prefix + name.removesuffix(".txt")]
+            assert doc.meta.title == entry["title"]
+            assert doc.meta.date == entry["date"]
+            assert doc.meta.publisher == entry["publisher"]
+            assert doc.meta.source_path == prefix + name
+            if "published" in entry:
+                assert doc.meta.extra["published"] == entry["published"]
+            assert len(doc.content_hash) == 64 and not doc.is_passage
+    assert len([d for d in docs if "/" not in d.doc_id]) == 5
+    assert len(docs) == expected and report.documents == expected
+    paths = [d.meta.source_path for d in docs]
+    assert paths == sorted(paths)  # walked in file-path order
     assert "湖北省" in by_id["2020-12-09-hubei-industrial-worker-reform-meeting"].text
-    assert "Loaded 5 files (5 documents)" in report.summary()
+    assert f"Loaded {expected} files ({expected} documents)" in report.summary()
 
 
 def test_shipped_corpus_script_and_title_detected_without_metadata(tmp_path):

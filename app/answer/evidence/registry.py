@@ -7,6 +7,10 @@ that objects refuses the question, and the answer records its id and detail (`Re
 Stages: "retrieval" (the passages found), "terms" (the question's key terms), "passages" (their
 coverage), "sentences" (the candidate sentences), "answer" (each sentence tried as the answer).
 
+Each rule names the message a refusal by it shows (app/answer/messages.py): "not_found" says
+what the documents cover and gives the union hotline; "local" says that local rules decide and
+gives the local 12333 as well.
+
 Profiles: "general" rules apply to any question (coverage, answer type, figures, years,
 identifiers, places, labour topics); "news" holds those and the rules written for news
 questions (names, roles, characters, results, other instances, facts not known yet). The
@@ -19,13 +23,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.answer.evidence.case import Case
-from app.answer.evidence.rules import coverage, figures, identity, meaning, news
+from app.answer.evidence.rules import coverage, figures, identity, local, meaning, news
 from app.errors import GongyouError
 from app.models import Refusal
 from app.settings import current
 
 STAGES = ("retrieval", "terms", "passages", "sentences", "answer")
 PROFILES = ("general", "news")
+MESSAGES = ("not_found", "local")
 GENERAL = frozenset({"general", "news"})
 NEWS = frozenset({"news"})
 
@@ -36,6 +41,7 @@ class Rule:
     stage: str  # one of STAGES
     check: Callable[[Case], str | None]  # the detail of an objection, or None
     profiles: frozenset[str]  # the profiles it belongs to
+    message: str = "not_found"  # which refusal message it shows (one of MESSAGES)
 
     @property
     def summary(self) -> str:
@@ -60,6 +66,7 @@ class Verdict:
 RULES: tuple[Rule, ...] = (
     Rule("coverage.no_passage", "retrieval", coverage.no_passage, GENERAL),
     Rule("coverage.no_content_words", "terms", coverage.no_content_words, GENERAL),
+    Rule("local.rule_decides", "terms", local.local_rule_decides, GENERAL, message="local"),
     Rule("coverage.unknown_labour_topic", "terms", coverage.unknown_labour_topic, GENERAL),
     Rule("coverage.passage", "passages", coverage.passage_coverage, GENERAL),
     Rule("coverage.no_sentence", "sentences", coverage.no_sentence, GENERAL),
