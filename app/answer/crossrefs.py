@@ -19,11 +19,12 @@ from dataclasses import dataclass
 
 from app.answer.evidence.terms import TermGroup, coverage
 from app.answer.labels import citation_label, law_article, short_title, without_article_number
-from app.answer.sentences import sentences, trim
+from app.answer.trim import trim
 from app.models import Chunk, Citation, DocMeta, Hit
 from app.settings import current
 from app.text.normalize import match_form
 from app.text.patterns import CHINESE_NUMERALS, NUMBER
+from app.text.sentences import sentences
 
 _ARTICLE = rf"第{NUMBER}[条條](?:之[{CHINESE_NUMERALS}]+)?"
 _PARAGRAPH = rf"(?:第(?P<{{name}}>{NUMBER})款)?"

@@ -29,6 +29,7 @@ from app.limits import MAX_QUESTION_CHARS
 from app.models import PAGE_BREAK, CleanDocument, DocMeta, Document
 from app.question_input import InputLine, parse_line, read_questions
 from app.search.question import QuestionError, clean_question
+from app.settings import current
 from app.terminal import printable
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -217,7 +218,7 @@ def test_a_corpus_folder_of_random_files_loads_or_names_each_file(files: list[tu
 
 @FAST
 @given(CORPUS_TEXT, st.booleans(), st.integers(20, 400), st.data())
-@example("劳动者" * 400, True, 300, None)
+@example("劳动者" * 1000, True, 300, None)
 def test_chunks_are_spans_of_the_cleaned_text(text: str, passage: bool, size: int, data) -> None:
     overlap = data.draw(st.integers(0, size - 1)) if data is not None else 50
     cleaned = clean_document(Document("d", text, DocMeta(title="t"), is_passage=passage))
@@ -226,7 +227,8 @@ def test_chunks_are_spans_of_the_cleaned_text(text: str, passage: bool, size: in
     for ordinal, chunk in enumerate(chunks):
         assert chunk.chunk_id == f"d#{ordinal}" and chunk.text.strip()
         assert cleaned.text[chunk.start : chunk.end] == chunk.text
-        assert len(chunk.text) <= max(2 * size, len(chunk.text) if chunk.article else 0)
+        whole = chunk.article or passage  # articles and ready passages: up to article_max_chars
+        assert len(chunk.text) <= max(2 * size, current().article_max_chars if whole else 0)
 
 
 @FAST
