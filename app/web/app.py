@@ -38,6 +38,7 @@ def build_ui(
     if store_user is None:
         store_user = os.environ.get("GONGYOU_FEEDBACK_USER", "") in {"1", "true", "yes"}
     feedback = FeedbackStore(Path(data_dir), store_user=store_user, retention_days=feedback_days)
+    feedback.keep_purging()
     admin = admin if admin is not None and admin.enabled else None
     if warm:
         threading.Thread(target=answerer.warm, name="gongyou-warm", daemon=True).start()

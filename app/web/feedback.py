@@ -9,7 +9,7 @@ can opt in to storing the signed-in administrator's name (`store_user=True`,
 Questions can be personal ("my boss in 东莞 has not paid me since March"), so the file is readable by
 its owner only (0600; the data folder 0700 when Gongyou creates it), deleted rows are overwritten
 (`secure_delete`), and rows older than the retention (`--feedback-days`, `GONGYOU_FEEDBACK_DAYS`,
-90 days by default; 0 keeps them) are purged by the server at most hourly and by
+90 days by default; 0 keeps them) are purged by the server at start and hourly, and by
 `gongyou feedback purge`. A damaged database is set aside as `feedback.sqlite3.damaged-<time>`
 (same permissions, purged with the rest after the retention) and a new one is started, so clicks
 keep being recorded.
@@ -234,6 +234,25 @@ class FeedbackStore:
                 f"The feedback database {self.path} cannot be read ({exc}); "
                 "`gongyou feedback purge --all` deletes it."
             ) from exc
+
+    def keep_purging(self) -> threading.Thread | None:
+        """Purge expired records now and every PURGE_EVERY_S in a daemon thread (the server's), so the
+        retention holds even when nobody gives feedback for a while."""
+        if self.retention_days <= 0:
+            return None
+
+        def loop() -> None:
+            while True:
+                try:
+                    with self._lock:
+                        self._purge_locked(self.retention_days)
+                except Exception as exc:  # a damaged file is set aside at the next record
+                    log.warning("purging old feedback failed: %s", exc)
+                time.sleep(PURGE_EVERY_S)
+
+        thread = threading.Thread(target=loop, name="gongyou-feedback-purge", daemon=True)
+        thread.start()
+        return thread
 
     def _damaged_copies(self) -> list[Path]:
         return sorted(self.data_dir.glob(f"{DB_NAME}{DAMAGED}*")) if self.data_dir.exists() else []
