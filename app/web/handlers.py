@@ -113,6 +113,7 @@ def like_handler(
         turn = turn_at(turn_list, index, lang_value)
         if turn is None or turn.result is None or verdict in turn.verdicts:
             return  # not an answer, or the same verdict again (the flag menu fires twice)
+        turn.verdicts.add(verdict)  # before storing: the flag menu's second event must see it
         result = turn.result
         try:
             feedback.record(
@@ -126,9 +127,9 @@ def like_handler(
             )
         except Exception as exc:  # a full disk, a read-only folder: the worker is told, nothing else
             log.error("storing feedback failed: %s: %s", type(exc).__name__, exc)
+            turn.verdicts.discard(verdict)  # so a later click can try again
             gr.Warning(t(lang_value, "feedback_failed"), duration=4)
             return
-        turn.verdicts.add(verdict)
         gr.Info(t(lang_value, "thanks"), duration=2)
 
     return on_like

@@ -325,3 +325,22 @@ def test_upload_names_are_sanitised() -> None:
     assert uploads.safe_upload_name("政策.pdf") == "政策.pdf"
     assert uploads.safe_upload_name("x\x00.txt") is None
     assert uploads.safe_upload_name("   ") is None
+
+
+def test_feedback_that_cannot_be_stored_is_a_notice_not_a_traceback(
+    shipped_index: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import gradio as gr
+
+    from app.web.feedback import FeedbackStore
+    from app.web.handlers import like_handler
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the data folder should be", encoding="utf-8")
+    turn = answerer.Answerer(shipped_index).turn(HUBEI, [], search_only=False, hotline=False)
+    on_like = like_handler(FeedbackStore(blocked))
+    like = gr.LikeData(None, {"index": 1, "value": "", "liked": True})
+    with pytest.warns(UserWarning, match="反馈没有保存成功"), caplog.at_level("ERROR", logger="gongyou.ui"):
+        on_like(like, "zh-Hans", [turn], None)
+    assert "storing feedback failed" in caplog.text and "湖北" not in caplog.text
+    assert turn.verdicts == set()  # a later click may try again
