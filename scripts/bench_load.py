@@ -9,9 +9,10 @@ default model unless --index is given), warms it, and records its resident memor
 session, its own gradio_client as if on its own machine, asks question after question until the
 time is up: even-numbered sessions through the streamed chat the browser uses (to the end of the
 stream), odd-numbered ones through `/ask` (the hotline API). Sessions run as threads spread over a
-few client processes, released together; `--think` seconds (±50%) pass between a session's
-questions (0: back to back, a stress test). Afterwards: the server's memory again (and its peak),
-every error with its message, and p50/p95/max per endpoint.
+few client processes, released together, and wait up to TIMEOUT_S for an answer; `--think`
+seconds (±50%) pass between a session's questions (0: back to back, a stress test). Afterwards:
+the server's memory again (and its peak), every error with its message, and p50/p95/max per
+endpoint.
 
 The clients share this machine's cores with the server, so latencies are upper bounds for a
 server with its cores to itself. Target (issue 18): 0 errors over 50 sessions × 60 s.
@@ -37,6 +38,10 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 SESSIONS_PER_PROCESS = 10
+# A request still unanswered after this long is an error. gradio_client's default (5 s for its
+# connection requests) is shorter than a person waits; on a machine shared with other jobs, 50
+# clients connecting at once to a 2-core server took longer than that.
+TIMEOUT_S = 60.0
 
 
 def memory_mb(pid: int) -> dict[str, float]:
@@ -72,7 +77,7 @@ def _session(url: str, number: int, seconds: float, think: float, start, results
 
     kind = "chat" if number % 2 == 0 else "ask"
     try:
-        client = Client(url, verbose=False, analytics_enabled=False)
+        client = Client(url, verbose=False, analytics_enabled=False, httpx_kwargs={"timeout": TIMEOUT_S})
     except Exception as exc:
         results.append(("connect", 0.0, 0.0, f"{type(exc).__name__}: {exc}"))
         start.wait()

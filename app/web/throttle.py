@@ -7,7 +7,9 @@ does not get through either. A successful sign-in clears the client's record; a 
 failure for FORGET_AFTER_S is forgotten. At 5 free failures and a 15-minute ceiling, 100 guesses
 take about 21 hours instead of the 0.2 s the audit measured without a throttle.
 
-Behind a reverse proxy every client has the proxy's address, so the proxy should rate-limit too.
+The client address is the one uvicorn reports: behind a reverse proxy on the same machine that sets
+X-Forwarded-For (uvicorn trusts it from 127.0.0.1 and ::1, FORWARDED_ALLOW_IPS to change), the real
+client's; behind a proxy elsewhere, the proxy's for everyone, so that proxy should rate-limit too.
 """
 
 from __future__ import annotations
