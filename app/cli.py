@@ -1,4 +1,5 @@
-"""The `gongyou` command: build, search, ask, explain, serve, eval, add, remove, list, feedback.
+"""The `gongyou` command: build, search, ask, explain, serve, eval, add, remove, list, feedback,
+hash-password.
 
 Heavy libraries are imported inside the commands that need them, so `gongyou ask` starts fast.
 Exit codes: 0 success, 1 a problem with the corpus, index or model (the message says the fix),
@@ -191,9 +192,40 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_feedback(args: argparse.Namespace) -> int:
     from app.web.feedback import FeedbackStore
 
-    store = FeedbackStore(Path(args.data))
-    count = store.export_jsonl(Path(args.out) if args.out else None)
-    print(f"Exported {count} feedback records.", file=sys.stderr)
+    store = FeedbackStore(Path(args.data), retention_days=args.days)
+    if args.action == "export":
+        count = store.export_jsonl(Path(args.out) if args.out else None)
+        print(f"Exported {count} feedback records.", file=sys.stderr)
+        return 0
+    if args.all:
+        print(f"Deleted all {store.purge(everything=True)} feedback records.", file=sys.stderr)
+        return 0
+    days = args.older_than if args.older_than is not None else args.days
+    if args.older_than is not None and days < 0:
+        raise BadInput("--older-than takes a number of days, 0 or more.")
+    if args.older_than is None and days <= 0:
+        raise BadInput("Feedback is kept without limit (retention 0): give --older-than DAYS or --all.")
+    print(f"Deleted {store.purge(days)} feedback records older than {days:g} days.", file=sys.stderr)
+    return 0
+
+
+def cmd_hash_password(args: argparse.Namespace) -> int:
+    from app.web.accounts import hash_password
+
+    user = args.user.strip()
+    if not user or ":" in user:
+        raise BadInput("The user name must be non-empty and contain no ':'.")
+    if sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass(f"Password for {user}: ")
+        if getpass.getpass("Again: ") != password:
+            raise BadInput("The two passwords differ.")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise BadInput("An empty password is not allowed.")
+    print(f"{user}:{hash_password(password)}")
     return 0
 
 
@@ -247,8 +279,16 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--corpus", default=str(config.default_corpus()))
     s.add_argument("--host", default=config.default_host())
     s.add_argument("--port", type=_port, default=config.default_port(), help="GONGYOU_PORT")
-    s.add_argument("--auth", help="file of 'user:password' lines; enables login and uploads for admins")
+    s.add_argument(
+        "--auth", help="administrators' 'user:hash' lines (gongyou hash-password); they sign in at /admin"
+    )
     s.add_argument("--data", default=str(config.default_data()), help="feedback database folder")
+    s.add_argument(
+        "--feedback-days",
+        type=int,
+        default=config.default_feedback_days(),
+        help="days feedback is kept, 0 for ever (GONGYOU_FEEDBACK_DAYS)",
+    )
     s.set_defaults(func=cmd_serve)
 
     e = sub.add_parser("eval", help="evaluate on the development set or a benchmark folder")
@@ -285,10 +325,17 @@ def parser() -> argparse.ArgumentParser:
     ls.set_defaults(func=cmd_list)
 
     f = sub.add_parser("feedback", help="feedback collected in the UI")
-    f.add_argument("action", choices=["export"])
+    f.add_argument("action", choices=["export", "purge"])
     f.add_argument("--data", default=str(config.default_data()))
-    f.add_argument("--out", help="JSON Lines file (default: stdout)")
+    f.add_argument("--out", help="export: JSON Lines file (default: stdout)")
+    f.add_argument("--older-than", type=float, help="purge: records older than DAYS (default: retention)")
+    f.add_argument("--all", action="store_true", help="purge: every record, and the database file")
+    f.add_argument("--days", type=int, default=config.default_feedback_days(), help=argparse.SUPPRESS)
     f.set_defaults(func=cmd_feedback)
+
+    h = sub.add_parser("hash-password", help="print an --auth line with a hashed password")
+    h.add_argument("user")
+    h.set_defaults(func=cmd_hash_password)
     return top
 
 

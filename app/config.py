@@ -7,6 +7,7 @@
 | --embed-model    | GONGYOU_EMBED_MODEL    | intfloat/multilingual-e5-small            |
 | --data           | GONGYOU_DATA           | ./data (feedback database)                |
 | --host / --port  | GONGYOU_HOST / _PORT   | 127.0.0.1 / 7860                          |
+| --feedback-days  | GONGYOU_FEEDBACK_DAYS  | 90 (days feedback is kept; 0 keeps it)    |
 
 `--embed-model offline` selects the built-in offline embedder explicitly.
 """
@@ -45,3 +46,10 @@ def default_host() -> str:
 def default_port() -> str:
     """As text: `gongyou serve` checks it (a bad GONGYOU_PORT must not break every other command)."""
     return os.environ.get("GONGYOU_PORT", "7860")
+
+
+def default_feedback_days() -> int:
+    from app.web.feedback import DEFAULT_RETENTION_DAYS
+
+    value = os.environ.get("GONGYOU_FEEDBACK_DAYS", "").strip()
+    return int(value) if value.isdigit() else DEFAULT_RETENTION_DAYS

@@ -38,16 +38,23 @@ def free_port() -> int:
 
 @contextmanager
 def running_app(
-    index_dir: Path, data_dir: Path, auth: list[tuple[str, str]] | None = None
+    index_dir: Path, data_dir: Path, auth: list[tuple[str, str]] | None = None, admin=None
 ) -> Iterator[tuple[str, object]]:
-    """The Gongyou UI on 127.0.0.1:<free port>; yields (url, demo) and closes it afterwards."""
+    """The Gongyou UI on 127.0.0.1:<free port>; yields (url, demo) and closes it afterwards.
+
+    `auth` lists administrators as (user, password or hash), who sign in at /admin; `admin` is an
+    `AdminArea` to use instead (a test that reaches into its sessions or throttle)."""
+    from app.web.accounts import Accounts
+    from app.web.admin import AdminArea
     from app.web.answerer import Answerer
     from app.web.app import build_ui
     from app.web.launch import launch
 
+    if admin is None and auth is not None:
+        admin = AdminArea(Accounts.from_pairs(auth))
     Answerer(index_dir).warm()  # load the index and jieba now, not inside the first timed request
-    demo = build_ui(index_dir, data_dir, auth=auth is not None, warm=False)
-    url = launch(demo, "127.0.0.1", free_port(), auth)
+    demo = build_ui(index_dir, data_dir, admin=admin, warm=False)
+    url = launch(demo, "127.0.0.1", free_port(), admin)
     try:
         yield url, demo
     finally:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,8 +64,8 @@ class Answerer:
         except GongyouError as exc:
             log.warning("index not available: %s", exc)
             return Turn(question, "message", message_key="index_missing")
-        except Exception:
-            log.exception("answering %r failed", question[:200])
+        except Exception as exc:
+            log_failure("answering", question, exc)
             return Turn(question, "message", message_key="error")
 
     def mode(self) -> dict[str, Any] | None:
@@ -78,6 +80,20 @@ class Answerer:
             self.pipeline().ask("职业技能培训补贴")
         except Exception as exc:  # a missing index is reported when someone asks
             log.info("warm-up skipped: %s", exc)
+
+
+def question_ref(question: object) -> str:
+    """How logs name a question: a hash and a length, never its words (questions can be personal)."""
+    text = question if isinstance(question, str) else repr(question)
+    digest = hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:12]
+    return f"sha256:{digest} ({len(text)} chars)"
+
+
+def log_failure(what: str, question: object, exc: BaseException) -> None:
+    """An internal error, logged with the question's hash and length and the code's stack, but not
+    the exception's message, which may quote the question."""
+    stack = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("%s question %s failed: %s\n%s", what, question_ref(question), type(exc).__name__, stack)
 
 
 def previous_questions(turns: Sequence[Turn]) -> list[str]:

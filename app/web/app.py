@@ -14,6 +14,7 @@ from pathlib import Path
 import gradio as gr
 
 from app.web import handlers, launch
+from app.web.admin import AdminArea
 from app.web.answerer import Answerer
 from app.web.api import ask_endpoint, chat_endpoint, search_endpoint
 from app.web.feedback import FeedbackStore
@@ -26,15 +27,19 @@ def build_ui(
     data_dir: Path,
     *,
     embed_model: str | None = None,
-    auth: bool = False,
+    admin: AdminArea | None = None,
     warm: bool = True,
     store_user: bool | None = None,
+    feedback_days: int | None = None,
 ) -> gr.Blocks:
-    """The Blocks app (not launched). `auth=True` adds the upload panel for signed-in users."""
+    """The Blocks app (not launched). With administrators' accounts (`admin`), an upload panel shows
+    to whoever has signed in at /admin; asking never needs a sign-in."""
     answerer = Answerer(index_dir, embed_model)
     if store_user is None:
         store_user = os.environ.get("GONGYOU_FEEDBACK_USER", "") in {"1", "true", "yes"}
-    feedback = FeedbackStore(Path(data_dir), store_user=store_user)
+    feedback = FeedbackStore(Path(data_dir), store_user=store_user, retention_days=feedback_days)
+    feedback.keep_purging()
+    admin = admin if admin is not None and admin.enabled else None
     if warm:
         threading.Thread(target=answerer.warm, name="gongyou-warm", daemon=True).start()
     i18n = browser_i18n()
@@ -88,6 +93,8 @@ def build_ui(
                     autofocus=False,
                 )
                 notice = gr.Markdown(i18n("notice"), elem_id="gy-notice")
+                if admin:
+                    admin_link = gr.Markdown("", visible=False, elem_id="gy-admin-link")
             with gr.Column(scale=2, min_width=300, visible=False, elem_id="gy-hotline-panel") as panel:
                 panel_title = gr.Markdown(t("zh-Hans", "hotline_title"))
                 search_only = gr.Checkbox(False, label=i18n("search_only"), elem_id="gy-search-only")
@@ -102,9 +109,11 @@ def build_ui(
                 passages = gr.Markdown(t("zh-Hans", "passages_empty"), elem_id="gy-passages", max_height=640)
                 mode = gr.Markdown("", elem_id="gy-mode")
         upload_parts: list[gr.components.Component] = []
-        if auth:
+        admin_parts: list[gr.components.Component] = []
+        if admin:
             with gr.Column(visible=False, elem_id="gy-upload") as upload_box:
                 upload_title = gr.Markdown(t("zh-Hans", "upload_title"))
+                upload_user = gr.Markdown("", elem_id="gy-upload-user")
                 upload = gr.File(
                     label=t("zh-Hans", "upload_label"),
                     file_count="multiple",
@@ -113,14 +122,14 @@ def build_ui(
                 )
                 upload_status = gr.Markdown("", elem_id="gy-upload-status")
             upload_parts = [upload_title, upload]
+            admin_parts = [upload_box, upload_user, admin_link]  # handlers.admin_updates
 
-        # ---- language: the order of handlers.relabel's updates
+        # ---- language: the order of handlers.relabel's updates, then handlers.admin_updates'
         label_outputs = [title, subtitle, lang, hotline, chatbot, question, notice]
-        label_outputs += [panel_title, search_only, formal, passages, *upload_parts]
-        load_outputs = label_outputs + ([upload_box] if auth else [])
-        demo.load(handlers.load_handler(auth), [turns], load_outputs, api_visibility="private", queue=False)
+        label_outputs += [panel_title, search_only, formal, passages, *upload_parts, *admin_parts]
+        demo.load(handlers.load_handler(admin), [turns], label_outputs, api_visibility="private", queue=False)
         lang.input(
-            handlers.language_handler(auth),
+            handlers.language_handler(admin),
             [lang, turns],
             label_outputs,
             api_visibility="private",
@@ -159,10 +168,11 @@ def build_ui(
         )
 
         # ---- feedback and uploads
-        chatbot.like(handlers.like_handler(feedback), [lang, turns], None, api_visibility="private")
-        if auth:
+        user_of = admin.user_of if admin else None
+        chatbot.like(handlers.like_handler(feedback, user_of), [lang, turns], None, api_visibility="private")
+        if admin:
             upload.upload(
-                handlers.upload_handler(Path(index_dir), Path(data_dir)),
+                handlers.upload_handler(Path(index_dir), Path(data_dir), admin),
                 [upload, lang],
                 [upload_status],
                 api_name="upload",

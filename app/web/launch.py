@@ -3,17 +3,22 @@ from app/web/static), and `serve` for `gongyou serve`."""
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
+import socket
 import sys
 from importlib.resources import files
 from pathlib import Path
 
 import gradio as gr
+from starlette.middleware import Middleware
 
+from app.web.admin import AdminArea
+from app.web.guard import Guard
 from app.web.i18n import browser_i18n, busy_messages
-from app.web.uploads import MAX_UPLOAD, read_auth_file
+from app.web.uploads import MAX_UPLOAD
 
 log = logging.getLogger("gongyou.ui")
 
@@ -86,19 +91,21 @@ def launch(
     demo: gr.Blocks,
     host: str = "127.0.0.1",
     port: int = 7860,
-    auth: list[tuple[str, str]] | None = None,
+    admin: AdminArea | None = None,
     *,
     quiet: bool = True,
 ) -> str:
-    """Launch without blocking; returns the local URL. Analytics off, no share link, no history."""
+    """Launch without blocking; returns the local URL. Analytics off, no share link, no history.
+
+    Anyone may ask; guard.py serves /admin and lets only administrators signed in there store files
+    (`admin` None: nobody may). Gradio's own `auth=` is not used: it would close the whole app."""
     _no_proxy_for_loopback()
     configure_queue(demo)
     _, url, _ = demo.launch(
         server_name=host,
         server_port=port,
         share=False,
-        auth=auth or None,
-        auth_message="工友 · 请登录 Please sign in",
+        app_kwargs={"middleware": [Middleware(Guard, area=admin or AdminArea())]},
         prevent_thread_lock=True,
         quiet=quiet,
         max_file_size=MAX_UPLOAD,
@@ -114,6 +121,38 @@ def launch(
     return url
 
 
+def port_problem(host: str, port: int) -> str | None:
+    """Why `serve` cannot listen on host:port (in words that name our flags), or None."""
+    if not 1 <= port <= 65535:
+        return f"--port must be between 1 and 65535, not {port}."
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except socket.gaierror:
+        return f"cannot find the address {host!r}: give --host an address of this machine (e.g. 127.0.0.1)."
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            return (
+                f"port {port} on {host} is already in use (is Gongyou already running?). "
+                f"Choose another port: gongyou serve --port {port + 1 if port < 65535 else 8080}"
+            )
+        if exc.errno == errno.EACCES:
+            return f"not allowed to listen on port {port}: choose one above 1023 with --port."
+        return f"cannot listen on {host}:{port} ({exc.strerror or exc}): check --host and --port."
+    return None
+
+
+def read_admins(path: Path) -> AdminArea:
+    """The administrators of `--auth FILE` (raises OSError or ValueError); warns about plain passwords."""
+    from app.web.accounts import file_warnings, load_accounts
+
+    accounts = load_accounts(path)
+    for note in file_warnings(path, accounts):
+        print(f"warning: {note}", file=sys.stderr)
+    return AdminArea(accounts)
+
+
 def serve(args) -> int:
     """`gongyou serve`: build the index if it is missing or was built by an older Gongyou (progress
     in the terminal), then serve."""
@@ -124,10 +163,14 @@ def serve(args) -> int:
     index_dir = Path(args.index)
     data_dir = Path(getattr(args, "data", "data"))
     embed_model = getattr(args, "embed_model", None)
-    auth = None
+    host, port = getattr(args, "host", "127.0.0.1"), getattr(args, "port", None)
+    if port is not None and (problem := port_problem(host, port)):
+        print(f"error: {problem}", file=sys.stderr)
+        return 2 if "--port must" in problem else 1
+    admin = None
     if getattr(args, "auth", None):
         try:
-            auth = read_auth_file(Path(args.auth))
+            admin = read_admins(Path(args.auth))
         except (OSError, ValueError) as exc:
             print(f"error: cannot read --auth file: {exc}", file=sys.stderr)
             return 1
@@ -144,13 +187,17 @@ def serve(args) -> int:
         print(result.summary(), file=sys.stderr)
     from app.web.app import build_ui  # here: app.py imports this module's concurrency figures
 
-    demo = build_ui(index_dir, data_dir, embed_model=embed_model, auth=auth is not None)
+    days = getattr(args, "feedback_days", None)
+    demo = build_ui(index_dir, data_dir, embed_model=embed_model, admin=admin, feedback_days=days)
     try:
-        url = launch(demo, args.host, args.port, auth)
+        url = launch(demo, host, port if port is not None else 7860, admin)
     except OSError as exc:
-        print(f"error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        problem = port_problem(host, port if port is not None else 7860) or str(exc)
+        print(f"error: {problem}", file=sys.stderr)
         return 1
     print(f"Gongyou 工友 is running at {url}  (Ctrl+C to stop)", flush=True)
+    if admin is not None:
+        print(f"Administrators sign in at {url}admin to upload documents.", flush=True)
     try:
         demo.block_thread()
     except KeyboardInterrupt:

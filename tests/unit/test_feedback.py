@@ -1,16 +1,20 @@
-"""The feedback store: SQLite round trip, the JSON Lines export, and nothing stored about users."""
+"""The feedback store: SQLite round trip, the JSON Lines export, nothing stored about users, files
+readable by their owner only, retention and purge, and a damaged database."""
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import stat
 import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from app.web.feedback import DB_NAME, FeedbackStore
+from app.web.feedback import DB_NAME, FeedbackDamaged, FeedbackStore
 
 ROOT = Path(__file__).resolve().parents[2]
 CITATIONS = [
@@ -121,3 +125,137 @@ def test_gongyou_feedback_export_command(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Exported 1 feedback records" in done.stderr
     assert json.loads(out.read_text(encoding="utf-8"))["verdict"] == "like"
+
+
+# ---- privacy: owner-only files, retention, purge; a damaged database -------------------------------
+
+
+def _age_rows(store: FeedbackStore, days: int) -> None:
+    """Move every record `days` into the past (as if it had been given then)."""
+    old = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
+    with sqlite3.connect(store.path) as db:
+        db.execute("UPDATE feedback SET time = ?", (old,))
+
+
+def test_the_database_and_its_folder_are_readable_by_the_owner_only(tmp_path: Path) -> None:
+    previous = os.umask(0o022)  # the usual umask, which gave 0644 before
+    try:
+        store = FeedbackStore(tmp_path / "data")
+        _record(store)
+        journal_seen = []
+        with sqlite3.connect(store.path) as db:  # a write transaction creates the rollback journal
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("DELETE FROM feedback WHERE id = -1")
+            journal_seen = [p for p in (tmp_path / "data").iterdir() if p.name.endswith("-journal")]
+            modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in journal_seen}
+        assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+        assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
+        assert all(mode == 0o600 for mode in modes.values()), modes
+        out = tmp_path / "export.jsonl"
+        store.export_jsonl(out)
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    finally:
+        os.umask(previous)
+
+
+def test_an_existing_world_readable_database_is_made_private(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path)
+    _record(store)
+    os.chmod(store.path, 0o644)
+    _record(store)
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+
+
+def test_records_older_than_the_retention_are_purged_and_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.web import feedback
+
+    store = FeedbackStore(tmp_path, retention_days=30)
+    _record(store, question="旧问题：我的老板拖欠工资")
+    _age_rows(store, 31)
+    _record(store, question="新问题")
+    assert len(store.records()) == 2  # purged at most hourly: not yet
+    monkeypatch.setattr(feedback, "PURGE_EVERY_S", 0.0)  # an hour later
+    _record(store, question="新问题")
+    assert [r["question"] for r in store.records()] == ["新问题", "新问题"]
+    assert "旧问题".encode() not in store.path.read_bytes()  # secure_delete: not left in free pages
+    kept_forever = FeedbackStore(tmp_path / "forever", retention_days=0)
+    _record(kept_forever)
+    _age_rows(kept_forever, 3650)
+    _record(kept_forever)
+    assert len(kept_forever.records()) == 2
+
+
+def test_the_server_purges_at_start_without_waiting_for_feedback(tmp_path: Path) -> None:
+    import time
+
+    store = FeedbackStore(tmp_path, retention_days=30)
+    _record(store)
+    _age_rows(store, 40)
+    assert FeedbackStore(tmp_path, retention_days=0).keep_purging() is None  # 0: kept for ever
+    restarted = FeedbackStore(tmp_path, retention_days=30)
+    restarted.keep_purging()
+    deadline = time.time() + 10
+    while time.time() < deadline and restarted.records():
+        time.sleep(0.05)
+    assert restarted.records() == []
+
+
+def test_purge_by_age_and_everything(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path)
+    _record(store)
+    _age_rows(store, 10)
+    _record(store)
+    assert store.purge(5) == 1 and len(store.records()) == 1
+    assert store.purge(everything=True) == 1
+    assert not store.path.exists() and store.records() == []
+
+
+def test_a_damaged_database_is_set_aside_and_feedback_keeps_being_recorded(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path)
+    store.path.write_bytes(b"this is not a database " * 100)
+    with pytest.raises(FeedbackDamaged, match="cannot be read"):
+        store.records()  # before: sqlite3.DatabaseError, a traceback from `feedback export`
+    _record(store)  # before: the same error on every click
+    assert len(store.records()) == 1
+    (aside,) = tmp_path.glob(f"{DB_NAME}.damaged-*")
+    assert aside.read_bytes().startswith(b"this is not a database")
+    assert stat.S_IMODE(aside.stat().st_mode) == 0o600
+    os.utime(aside, (0, 0))  # set aside long ago: the retention applies to it too
+    assert store.purge(30) == 0 and not aside.exists()
+
+
+def test_another_programs_database_is_not_written_into(tmp_path: Path) -> None:
+    path = tmp_path / DB_NAME
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE feedback (id INTEGER PRIMARY KEY, note TEXT)")
+    store = FeedbackStore(tmp_path)
+    _record(store)
+    assert len(store.records()) == 1 and list(tmp_path.glob(f"{DB_NAME}.damaged-*"))
+
+
+def _gongyou(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "app", "feedback", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_gongyou_feedback_purge_command(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path)
+    _record(store)
+    _age_rows(store, 200)
+    _record(store)
+    done = _gongyou("purge", "--data", str(tmp_path))  # the default retention, 90 days
+    assert done.returncode == 0, done.stderr
+    assert "Deleted 1 feedback records older than 90 days" in done.stderr
+    done = _gongyou("purge", "--all", "--data", str(tmp_path))
+    assert done.returncode == 0 and "Deleted all 1" in done.stderr and not store.path.exists()
+    assert _gongyou("purge", "--older-than", "-3", "--data", str(tmp_path)).returncode == 2
+
+
+def test_feedback_export_of_a_damaged_database_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / DB_NAME).write_bytes(b"garbage" * 200)
+    done = _gongyou("export", "--data", str(tmp_path))
+    assert done.returncode == 1
+    assert "cannot be read" in done.stderr and "purge --all" in done.stderr and "Traceback" not in done.stderr

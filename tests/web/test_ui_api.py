@@ -1,6 +1,7 @@
 """The UI server through gradio_client: /ask and /search agree with the CLI, the streamed chat,
-follow-ups, scripts, bad input, a missing index, and admin uploads behind --auth.
-Plus the pure rendering helpers (escaping, highlighting, streaming pieces)."""
+follow-ups, scripts, bad input (wrong types from API callers too), a missing index, and what the
+logs say about questions. Plus the pure rendering helpers (escaping, highlighting, streaming
+pieces). Administrators and uploads: test_admin_api.py."""
 
 from __future__ import annotations
 
@@ -112,6 +113,54 @@ def test_api_reports_bad_input_as_a_message(client) -> None:
         client.predict("   ", api_name="/search")
 
 
+def test_ask_refuses_a_history_given_as_a_string(client) -> None:
+    # Before: list("湖北…") made every character an earlier question ("? 云南" came back).
+    with pytest.raises(Exception, match="history must be a list"):
+        client.predict("那云南呢?", HUBEI, api_name="/ask")
+    with pytest.raises(Exception, match="history must be a list"):
+        client.predict("那云南呢?", [HUBEI, 3], api_name="/ask")
+
+
+@pytest.mark.parametrize("k", [0, -1, 10_000, "many", 2.5])
+def test_ask_and_search_refuse_a_bad_k(client, k) -> None:
+    for api in ("/ask", "/search"):
+        args = (HUBEI, [], k) if api == "/ask" else (HUBEI, k)
+        with pytest.raises(Exception, match="k must be a whole number"):
+            client.predict(*args, api_name=api)
+
+
+def test_api_flags_read_no_as_false() -> None:
+    from app.web.api import flag
+
+    assert [flag(v, "x") for v in (True, False, None, "no", "No", "false", "0", "", "yes", "true", 1)] == [
+        True, False, False, False, False, False, False, False, True, True, True,
+    ]  # fmt: skip
+    with pytest.raises(Exception, match="must be true or false"):
+        flag("maybe", "hotline")
+
+
+def test_an_internal_error_logs_a_hash_of_the_question_never_its_words(
+    shipped_index: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    secret = "我老板拖欠我三个月工资，我叫张三，身份证号110101199003071234"
+    ask = answerer.Answerer(shipped_index)
+    pipeline = ask.pipeline()
+
+    def broken(question, *args, **kwargs):
+        raise RuntimeError(f"index blew up on {question}")
+
+    monkeypatch.setattr(pipeline, "ask", broken)
+    with caplog.at_level("DEBUG", logger="gongyou.ui"):
+        turn = ask.turn(secret, [], search_only=False, hotline=False)
+    assert turn.message_key == "error"
+    logged = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
+    assert "张三" not in logged and "110101" not in logged and "拖欠" not in logged  # was: logged verbatim
+    assert hashlib.sha256(secret.encode()).hexdigest()[:12] in logged and f"({len(secret)} chars)" in logged
+    assert "RuntimeError" in logged and any(r.levelname == "ERROR" for r in caplog.records)
+
+
 # ---- the streamed chat (the browser's endpoint, callable but undocumented) -------------------------
 
 
@@ -183,6 +232,17 @@ def test_chat_hotline_panel_and_formal_citation(client) -> None:
         in formal
     )
     assert "multilingual" in mode and "离线模式" not in mode  # the bundled model, no network needed
+
+
+def test_chat_reads_no_as_false_for_the_hotline_flags(client) -> None:
+    # Before: "no" was truthy, so hotline="no", search_only="no" gave a search-only turn.
+    _, final, _ = _chat(client, HUBEI, hotline="no", search_only="no")
+    assert "270\\.5万人" in _text(final[0][1]) and "仅检索" not in _text(final[0][1])
+    client.reset_session()
+    _, final, _ = _chat(client, "技能人才评价制度改革", hotline="yes", search_only="true")
+    assert "仅检索" in _text(final[0][1])
+    with pytest.raises(Exception, match="hotline must be true or false"):
+        _chat(client, HUBEI, hotline="maybe")
 
 
 def test_chat_search_only(client) -> None:
@@ -267,42 +327,20 @@ def test_upload_names_are_sanitised() -> None:
     assert uploads.safe_upload_name("   ") is None
 
 
-def test_auth_file(tmp_path: Path) -> None:
-    path = tmp_path / "users"
-    path.write_text("# hotline admins\nalice:s3cret:with-colon\n\nbob:pw\n", encoding="utf-8")
-    assert uploads.read_auth_file(path) == [("alice", "s3cret:with-colon"), ("bob", "pw")]
-    path.write_text("nobody\n", encoding="utf-8")
-    with pytest.raises(ValueError):
-        uploads.read_auth_file(path)
+def test_feedback_that_cannot_be_stored_is_a_notice_not_a_traceback(
+    shipped_index: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import gradio as gr
 
+    from app.web.feedback import FeedbackStore
+    from app.web.handlers import like_handler
 
-# ---- uploads: signed-in administrators only (issue 5 hook) ----------------------------------------
-
-
-def test_upload_with_auth_indexes_the_file_and_answers_from_it(tmp_path: Path) -> None:
-    from app.index.build import build
-
-    index = tmp_path / "index"
-    build(ROOT / "corpus", index, "offline", progress=False)
-    with running_app(index, tmp_path / "data", auth=[("admin", "pw")]) as (url, _):
-        with pytest.raises(Exception):  # noqa: B017 - gradio_client raises its own AuthenticationError
-            Client(url, verbose=False, analytics_enabled=False)
-        admin = Client(url, auth=("admin", "pw"), verbose=False, analytics_enabled=False)
-        doc = tmp_path / "up" / "夜班津贴试行办法.txt"
-        doc.parent.mkdir()
-        doc.write_text(
-            "夜班津贴试行办法\n\n第一条 职工夜班津贴标准为每班次八十元，由用人单位按月发放。\n",
-            encoding="utf-8",
-        )
-        hidden = tmp_path / "up" / ".hidden.txt"
-        hidden.write_text("秘密", encoding="utf-8")
-        status = admin.predict(
-            [gradio_client.handle_file(str(doc)), gradio_client.handle_file(str(hidden))],
-            "zh-Hans",
-            api_name="/upload",
-        )
-        assert "已加入索引" in status and "Indexed" in status
-        assert "未收录 \\.hidden\\.txt" in status
-        out = admin.predict("夜班津贴标准是多少?", api_name="/ask")
-        assert not out["refused"] and "八十元" in out["answer"]
-        assert list((tmp_path / "data" / "uploads").glob("*/夜班津贴试行办法.txt"))
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the data folder should be", encoding="utf-8")
+    turn = answerer.Answerer(shipped_index).turn(HUBEI, [], search_only=False, hotline=False)
+    on_like = like_handler(FeedbackStore(blocked))
+    like = gr.LikeData(None, {"index": 1, "value": "", "liked": True})
+    with pytest.warns(UserWarning, match="反馈没有保存成功"), caplog.at_level("ERROR", logger="gongyou.ui"):
+        on_like(like, "zh-Hans", [turn], None)
+    assert "storing feedback failed" in caplog.text and "湖北" not in caplog.text
+    assert turn.verdicts == set()  # a later click may try again

@@ -10,6 +10,13 @@
     box.scrollIntoView({behavior: 'smooth', block: 'center'});
     box.classList.add('gy-flash'); setTimeout(() => box.classList.remove('gy-flash'), 1600);
   }, true);
+  // Sign-in and sign-out links open the admin page in this tab: after signing in it comes back here.
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest && event.target.closest('#gy-admin-link a, #gy-upload-user a, #gy-upload-status a');
+    if (!link || link.getAttribute('href') !== 'admin') return;
+    event.preventDefault(); event.stopPropagation();
+    window.location.assign(link.href);
+  }, true);
   // A message's copy button copies what the reader sees (answer, sources, passages), not the
   // escaped Markdown behind it.
   document.addEventListener('click', (event) => {
