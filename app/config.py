@@ -7,6 +7,10 @@
 | --embed-model    | GONGYOU_EMBED_MODEL    | intfloat/multilingual-e5-small            |
 | --data           | GONGYOU_DATA           | ./data (feedback database)                |
 | --host / --port  | GONGYOU_HOST / _PORT   | 127.0.0.1 / 7860                          |
+| --answerer       | GONGYOU_ANSWERER       | auto (llm when --llm is set, else extractive) |
+| --llm            | GONGYOU_LLM            | none: no model is loaded or contacted     |
+| --llm-model      | GONGYOU_LLM_MODEL      | the server's first model                  |
+| --llm-key-env    | GONGYOU_LLM_KEY_ENV    | GONGYOU_LLM_API_KEY (the variable holding the key) |
 
 `--embed-model offline` selects the built-in offline embedder explicitly.
 """
@@ -44,3 +48,19 @@ def default_host() -> str:
 
 def default_port() -> int:
     return int(os.environ.get("GONGYOU_PORT", "7860"))
+
+
+def default_answerer() -> str:
+    return os.environ.get("GONGYOU_ANSWERER", "auto")
+
+
+def default_llm() -> str | None:
+    return os.environ.get("GONGYOU_LLM") or None
+
+
+def default_llm_model() -> str | None:
+    return os.environ.get("GONGYOU_LLM_MODEL") or None
+
+
+def default_llm_key_env() -> str:
+    return os.environ.get("GONGYOU_LLM_KEY_ENV", "GONGYOU_LLM_API_KEY")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from app.generate.answerers import AnswererConfig
 from app.web import handlers, launch
 from app.web.answerer import Answerer
 from app.web.api import ask_endpoint, chat_endpoint, search_endpoint
@@ -29,9 +30,11 @@ def build_ui(
     auth: bool = False,
     warm: bool = True,
     store_user: bool | None = None,
+    answerer_config: AnswererConfig | None = None,
 ) -> gr.Blocks:
-    """The Blocks app (not launched). `auth=True` adds the upload panel for signed-in users."""
-    answerer = Answerer(index_dir, embed_model)
+    """The Blocks app (not launched). `auth=True` adds the upload panel for signed-in users;
+    `answerer_config` chooses the answerer (app/generate/answerers.py: extractive unless --llm)."""
+    answerer = Answerer(index_dir, embed_model, answerer_config)
     if store_user is None:
         store_user = os.environ.get("GONGYOU_FEEDBACK_USER", "") in {"1", "true", "yes"}
     feedback = FeedbackStore(Path(data_dir), store_user=store_user)

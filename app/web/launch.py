@@ -142,9 +142,20 @@ def serve(args) -> int:
         print(f"{why} Building it from {corpus} first…", file=sys.stderr)
         result = build(corpus, index_dir, embed_model, progress=True)
         print(result.summary(), file=sys.stderr)
+    from app.cli import answerer_config
+    from app.errors import GongyouError
+    from app.generate.answerers import make_answerer
     from app.web.app import build_ui  # here: app.py imports this module's concurrency figures
 
-    demo = build_ui(index_dir, data_dir, embed_model=embed_model, auth=auth is not None)
+    answerer = answerer_config(args)
+    try:
+        make_answerer(answerer)  # a model that cannot be used is reported now, not at the first question
+    except GongyouError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    demo = build_ui(
+        index_dir, data_dir, embed_model=embed_model, auth=auth is not None, answerer_config=answerer
+    )
     try:
         url = launch(demo, args.host, args.port, auth)
     except OSError as exc:
