@@ -63,8 +63,9 @@ class LlamaServer:
     def __init__(self, model: Path) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/v1"
-        command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--chat_format", "gemma",
-                   "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", "4096", "--n_threads", "2"]  # fmt: skip
+        command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model),
+                   "--chat_format", "gemma", "--host", "127.0.0.1", "--port", str(self.port),
+                   "--n_ctx", "4096", "--n_threads", "2"]  # fmt: skip
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     def wait(self, seconds: float = 120) -> None:
@@ -182,8 +183,9 @@ def tiny_transformers_folder(folder: Path, corpus: Path) -> Path:
         tokenizer_object=tokenizer, unk_token="<unk>", pad_token="<pad>", bos_token="<s>", eos_token="</s>"
     )
     fast.save_pretrained(folder)
-    config = LlamaConfig(vocab_size=fast.vocab_size, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                         num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=4096,
+    config = LlamaConfig(vocab_size=fast.vocab_size, hidden_size=32, intermediate_size=64,
+                         num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=2,
+                         max_position_embeddings=4096,
                          pad_token_id=fast.pad_token_id, bos_token_id=fast.bos_token_id,
                          eos_token_id=fast.eos_token_id)  # fmt: skip
     import torch

@@ -47,7 +47,7 @@ def test_specs_pick_their_back_end(tmp_path: Path) -> None:
 
 
 def test_unusable_specs_name_the_fix(tmp_path: Path) -> None:
-    with pytest.raises(BackendUnavailable, match="not a URL, a .gguf file"):
+    with pytest.raises(BackendUnavailable, match=r"not a URL, a \.gguf file"):
         kind_of(str(tmp_path / "nothing-here"))
     with pytest.raises(BackendUnavailable, match="llama-cpp"):
         make_backend(BackendConfig(str(tmp_path / "missing.gguf")))
