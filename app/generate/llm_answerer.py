@@ -14,19 +14,23 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
 from app.generate.answerers import LLM, Answered, AnswererConfig, AnswerJob
-from app.generate.backends.base import BackendConfig, BackendFailed
+from app.generate.backends.base import BackendConfig, BackendFailed, BackendUnavailable
 from app.generate.backends.registry import make_backend
 from app.generate.prompt import build_messages, decline_phrases, shown_passages
 from app.generate.records import AnswerReport, Limits, RemovedSentence
 from app.generate.support import SupportScorer, default_scorer
 from app.generate.verify import Checked, Verification, verify
+from app.index.embedders import bundled
 from app.models import Answer, Citation
 from app.settings import current
 from app.text.normalize import to_script
+
+log = logging.getLogger("gongyou.generate")
 
 
 class LLMAnswerer:
@@ -34,6 +38,8 @@ class LLMAnswerer:
         self.kind = LLM
         assert config.llm, "resolve() requires --llm for this answerer"
         self.config = config
+        if scorer is None and (problem := bundled.unavailable()) is not None:
+            raise BackendUnavailable(f"Generated answers cannot be checked here: {problem}")
         self.backend = make_backend(BackendConfig(config.llm, config.llm_model, config.key_env))
         if self.backend.in_process:
             self.backend.load()  # before the first question: a load would eat its deadline
@@ -54,6 +60,14 @@ class LLMAnswerer:
 
     def answer(self, job: AnswerJob) -> Answered:
         report = AnswerReport(requested=self.kind.name, backend=self.backend.describe())
+        try:
+            return self._answer(job, report)
+        except Exception as exc:  # a bug must cost the worker the fluent answer, never the answer
+            log.exception("generating an answer to %r failed", job.question[:200])
+            report.fallback = f"error: {type(exc).__name__}: {exc}"
+            return Answered(job.extractive, report)
+
+    def _answer(self, job: AnswerJob, report: AnswerReport) -> Answered:
         fallback = Answered(job.extractive, report)
         if job.extractive.refused and not current().llm_after_refusal:
             rule = job.extractive.refusal.rule if job.extractive.refusal else "?"
