@@ -93,6 +93,8 @@ class Settings:
     # sentence and its cited passage or one of the passage's sentences. Calibrated on training
     # data by scripts/calibrate_support.py (see the figures there and in the README).
     support_min: float = 0.85
+    # The same for an English sentence against Chinese passages (cross-lingual cosines run lower).
+    support_min_english: float = 0.83
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

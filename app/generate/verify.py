@@ -7,7 +7,8 @@ A sentence is kept only when every check passes, in this order (the first that f
 - `figure.unsupported`: a figure, date, percentage or article number in it is stated by none of
   its cited passages (app/generate/figures.py: 一百五十 = 150, 百分之 = %, units must agree);
 - `meaning.far`: it is not close enough in meaning to any cited passage (app/generate/support.py,
-  threshold `settings.support_min`, calibrated on training data).
+  thresholds `settings.support_min` and, for English sentences, `support_min_english`, calibrated
+  on training data).
 The model saying it cannot answer (the phrase the prompt asks for) is a decline, not a sentence.
 """
 
@@ -115,7 +116,9 @@ def verify(
 ) -> Verification:
     """Every sentence of a generated answer, checked (see the module docstring)."""
     started = time.perf_counter()
-    threshold = current().support_min if threshold is None else threshold
+    if threshold is None:  # English sentences against Chinese passages score lower: their own threshold
+        settings = current()
+        threshold = settings.support_min_english if language == "en" else settings.support_min
     by_number = {s.n: s for s in shown}
     checked: list[Checked] = []
     declined = False

@@ -7,11 +7,11 @@ import json
 import time
 
 import pytest
+from generate_helpers import assert_supported
+from llm_fixtures import ScriptedServer, closed_port, silent_port
 
 from app.generate.answerers import AnswererConfig, make_answerer
 from app.generate.backends.openai_http import endpoint, sse_data
-from tests.generate_helpers import assert_supported
-from tests.llm_fixtures import ScriptedServer, closed_port, silent_port
 
 QUESTION = "到2035年要培养多少名大国工匠?"
 SUPPORTED = "力争到2035年培养造就2000名左右大国工匠[1]。"

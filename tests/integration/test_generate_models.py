@@ -9,14 +9,14 @@ command when their packages are absent (CI installs them: scripts/setup.sh --tes
 from __future__ import annotations
 
 import pytest
+from conftest import CORPUS
+from generate_helpers import assert_supported
+from llm_fixtures import LlamaServer, gemma_file, need_llama_cpp, tiny_transformers_folder
 
 from app.generate.answerers import AnswererConfig, AnswerJob, make_answerer
 from app.generate.figures import figures, supports
 from app.generate.prompt import shown_passages
 from app.models import Answer, Chunk, DocMeta, Hit
-from tests.conftest import CORPUS
-from tests.generate_helpers import assert_supported
-from tests.llm_fixtures import LlamaServer, gemma_file, need_llama_cpp, tiny_transformers_folder
 
 QUESTIONS = [
     "到2035年要培养多少名大国工匠?",
