@@ -125,7 +125,7 @@ def figures(text: str) -> list[Figure]:
         ),
     )
     take(
-        rf"(?<![\d.])({_NUM})(?:\s*({'|'.join(_ENGLISH_SCALE)}))?(?:\s*({_ENGLISH_UNIT})\b|\s*(%))?",
+        rf"(?<![\d.第])({_NUM})(?:\s*({'|'.join(_ENGLISH_SCALE)}))?(?:\s*({_ENGLISH_UNIT})\b|\s*(%))?",
         lambda m: _english(m),
         re.IGNORECASE,
     )

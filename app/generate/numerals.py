@@ -66,6 +66,8 @@ def chinese_number(text: str) -> float | None:
     total, section, digit = 0, 0, None
     for char in text:
         if char in DIGITS:
+            if digit is not None and digit != 0 and DIGITS[char] != 0:
+                return None  # 十四五 (the 14th five-year plan) is a name, not a number
             digit = DIGITS[char]
         elif char in SMALL_UNITS:
             section += (1 if digit is None else digit) * SMALL_UNITS[char]

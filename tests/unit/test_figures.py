@@ -33,6 +33,8 @@ def pairs(text: str) -> set[tuple[float, str | None]]:
         ("within fifteen days", {(15, "day")}),
         ("一个中等发达国家", set()),
         ("one of the workers", set()),
+        ("第二，加强技能培训", set()),
+        ("“十四五”期间", set()),
     ],
 )
 def test_figures(text: str, expected: set) -> None:

@@ -19,7 +19,7 @@ def test_chinese_numbers(text: str, value: float) -> None:
     assert chinese_number(text) == value
 
 
-@pytest.mark.parametrize("text", ["", "万", "工资", "一x"])
+@pytest.mark.parametrize("text", ["", "万", "工资", "一x", "十四五"])
 def test_not_chinese_numbers(text: str) -> None:
     assert chinese_number(text) is None
 
