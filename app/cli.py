@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from app import config
-from app.errors import BAD_INPUT, PROBLEM, GongyouError, MissingDependency
+from app.errors import BAD_INPUT, PROBLEM, BadInput, GongyouError, MissingDependency
 from app.limits import MAX_K
 from app.terminal import emit_json, printable, quiet_broken_pipe, tolerant_streams
 
@@ -47,10 +47,23 @@ def _port(text: str) -> int:
     return port
 
 
+def answerer_config(args: argparse.Namespace, answerer: str | None = None):
+    """The answerer the flags choose (app/generate/answerers.py); extractive without --llm."""
+    from app.generate.answerers import AnswererConfig
+
+    return AnswererConfig(
+        answerer=answerer or getattr(args, "answerer", None) or "auto",
+        llm=getattr(args, "llm", None),
+        llm_model=getattr(args, "llm_model", None),
+        key_env=getattr(args, "llm_key_env", None) or config.default_llm_key_env(),
+        deadline_s=getattr(args, "llm_timeout", None),
+    )
+
+
 def _pipeline(args: argparse.Namespace):
     from app.pipeline import get_pipeline
 
-    return get_pipeline(Path(args.index), args.embed_model)
+    return get_pipeline(Path(args.index), args.embed_model, answerer_config(args))
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -241,6 +254,35 @@ def parser() -> argparse.ArgumentParser:
     )
     sub = top.add_subparsers(dest="command", required=True)
 
+    def with_answerer(p: argparse.ArgumentParser, several: bool = False) -> argparse.ArgumentParser:
+        p.add_argument(
+            "--answerer",
+            default=None if several else config.default_answerer(),
+            help=(
+                "answerers to compare: extractive,llm (default: llm with --llm, else extractive)"
+                if several
+                else "auto, extractive or llm (auto: the model when --llm is set; GONGYOU_ANSWERER)"
+            ),
+        )
+        p.add_argument(
+            "--llm",
+            default=config.default_llm(),
+            help="a model to write answers: an OpenAI-compatible server URL, a .gguf file or a "
+            "transformers folder (GONGYOU_LLM); nothing is contacted without it",
+        )
+        p.add_argument(
+            "--llm-model", default=config.default_llm_model(), help="model name (GONGYOU_LLM_MODEL)"
+        )
+        p.add_argument(
+            "--llm-key-env",
+            default=config.default_llm_key_env(),
+            help="environment variable holding the server's API key (default GONGYOU_LLM_API_KEY)",
+        )
+        p.add_argument(
+            "--llm-timeout", type=float, help="seconds before the extractive answer is used instead"
+        )
+        return p
+
     def with_index(p: argparse.ArgumentParser, model: bool = True) -> argparse.ArgumentParser:
         p.add_argument("--index", default=str(config.default_index()), help="index folder (GONGYOU_INDEX)")
         if model:
@@ -268,6 +310,8 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--input", help="file with one question per line ('-' for stdin); prints JSON lines")
         if name == "search":
             p.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
+        else:
+            with_answerer(p)
         p.set_defaults(func=func)
 
     x = with_index(sub.add_parser("explain", help="show why a question is answered or refused"))
@@ -289,6 +333,7 @@ def parser() -> argparse.ArgumentParser:
         default=config.default_feedback_days(),
         help="days feedback is kept, 0 for ever (GONGYOU_FEEDBACK_DAYS)",
     )
+    with_answerer(s)
     s.set_defaults(func=cmd_serve)
 
     e = sub.add_parser("eval", help="evaluate on the development set or a benchmark folder")
@@ -310,6 +355,7 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--limit", type=int, help="evaluate only the first N questions")
     e.add_argument("--min-recall10", type=float, help="gate: exit 3 if Recall@10 is lower")
     e.add_argument("--min-accuracy", type=float, help="gate: exit 3 if answer accuracy is lower")
+    with_answerer(e, several=True)
     with_index(e)
     e.set_defaults(func=cmd_eval)
 

@@ -8,6 +8,10 @@
 | --data           | GONGYOU_DATA           | ./data (feedback database)                |
 | --host / --port  | GONGYOU_HOST / _PORT   | 127.0.0.1 / 7860                          |
 | --feedback-days  | GONGYOU_FEEDBACK_DAYS  | 90 (days feedback is kept; 0 keeps it)    |
+| --answerer       | GONGYOU_ANSWERER       | auto (llm when --llm is set, else extractive) |
+| --llm            | GONGYOU_LLM            | none: no model is loaded or contacted     |
+| --llm-model      | GONGYOU_LLM_MODEL      | the server's first model                  |
+| --llm-key-env    | GONGYOU_LLM_KEY_ENV    | GONGYOU_LLM_API_KEY (the variable holding the key) |
 
 `--embed-model offline` selects the built-in offline embedder explicitly.
 """
@@ -53,3 +57,19 @@ def default_feedback_days() -> int:
 
     value = os.environ.get("GONGYOU_FEEDBACK_DAYS", "").strip()
     return int(value) if value.isdigit() else DEFAULT_RETENTION_DAYS
+
+
+def default_answerer() -> str:
+    return os.environ.get("GONGYOU_ANSWERER", "auto")
+
+
+def default_llm() -> str | None:
+    return os.environ.get("GONGYOU_LLM") or None
+
+
+def default_llm_model() -> str | None:
+    return os.environ.get("GONGYOU_LLM_MODEL") or None
+
+
+def default_llm_key_env() -> str:
+    return os.environ.get("GONGYOU_LLM_KEY_ENV", "GONGYOU_LLM_API_KEY")

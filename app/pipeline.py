@@ -19,6 +19,8 @@ from app.answer.compose import compose_answer
 from app.answer.crossrefs import ArticleIndex
 from app.answer.holdings import Holdings, summarise_holdings
 from app.answer.meaning import Meaning
+from app.generate.answerers import Answerer, AnswererConfig, AnswerJob, make_answerer
+from app.generate.records import AnswerReport
 from app.index.store import (
     check_embedder,
     current_build,
@@ -46,15 +48,19 @@ class AskResult:
     answer: Answer
     hits: list[Hit]
     timings_ms: dict[str, float] = field(default_factory=dict)
+    report: AnswerReport = field(default_factory=AnswerReport)  # which answerer answered (mode)
 
 
 class Pipeline:
-    def __init__(self, index_dir: Path, embed_model: str | None = None) -> None:
+    def __init__(
+        self, index_dir: Path, embed_model: str | None = None, answerer: AnswererConfig | None = None
+    ) -> None:
         self.index_dir = Path(index_dir)
         self.index = load_index(self.index_dir)
         check_embedder(self.index, self.index_dir, embed_model)
         self.embedder = index_embedder(self.index, self.index_dir)
         self.retriever = Retriever(self.index, self.embedder)
+        self.answerer = make_answerer(answerer)  # app/generate/answerers.py: extractive or llm
         self._corpus_form: str | None = None
 
     def occurs(self, term: str) -> bool:
@@ -87,7 +93,7 @@ class Pipeline:
                 if self.embedder.offline
                 else "hybrid (BM25 + dense, reciprocal rank fusion)"
             ),
-            "answerer": "extractive",
+            **self.answerer.describe(),
         }
 
     def search(self, question: str, k: int = 5, mode: str = "hybrid") -> SearchResult:
@@ -97,8 +103,16 @@ class Pipeline:
         timings = {**retrieval.timings_ms, "total": (time.perf_counter() - started) * 1000}
         return SearchResult(question, retrieval.hits, _rounded(timings))
 
-    def ask(self, question: str, history: Sequence[str] = (), k: int | None = None) -> AskResult:
+    def ask(
+        self,
+        question: str,
+        history: Sequence[str] = (),
+        k: int | None = None,
+        answerer: Answerer | None = None,
+    ) -> AskResult:
+        """Retrieve, answer (extractively, then with `answerer` or the pipeline's own), and time it."""
         started = time.perf_counter()
+        started_monotonic = time.monotonic()
         question = clean_question(question)
         standalone = standalone_question(question, history)
         language = language_of(question)
@@ -115,15 +129,21 @@ class Pipeline:
             self.holdings,
             self.articles,
         )
+        job = AnswerJob(standalone, retrieval.hits, language, answer, started_monotonic)
+        answered = (answerer or self.answerer).answer(job)
+        answer = answered.answer
         answer.question = question
         done = time.perf_counter()
         timings = {
             **retrieval.timings_ms,
             "retrieve": (retrieved - started) * 1000,
+            **answered.report.timings_ms,
             "answer": (done - retrieved) * 1000,
             "total": (done - started) * 1000,
         }
-        return AskResult(question, standalone, language, answer, retrieval.hits, _rounded(timings))
+        return AskResult(
+            question, standalone, language, answer, retrieval.hits, _rounded(timings), answered.report
+        )
 
     def explain(self, question: str, k: int | None = None):
         """What the answerer saw for a question: terms, type, sentences and every rule's verdict."""
@@ -139,17 +159,19 @@ def _rounded(timings: dict[str, float]) -> dict[str, float]:
     return {k: round(v, 3) for k, v in timings.items()}
 
 
-_cache: dict[tuple[str, str | None], Pipeline] = {}
+_cache: dict[tuple[str, str | None, AnswererConfig | None], Pipeline] = {}
 _lock = threading.Lock()
 
 
-def get_pipeline(index_dir: Path, embed_model: str | None = None) -> Pipeline:
+def get_pipeline(
+    index_dir: Path, embed_model: str | None = None, answerer: AnswererConfig | None = None
+) -> Pipeline:
     """The cached pipeline for an index folder, reloaded when a newer build has become current."""
-    key = (str(Path(index_dir).resolve()), embed_model)
+    key = (str(Path(index_dir).resolve()), embed_model, answerer)
     with _lock:
         cached = _cache.get(key)
         build = current_build(Path(index_dir))
         if cached is None or build is None or cached.index.folder != build:
-            cached = Pipeline(Path(index_dir), embed_model)
+            cached = Pipeline(Path(index_dir), embed_model, answerer)
             _cache[key] = cached
         return cached

@@ -60,7 +60,8 @@ def ask_json(result: AskResult, mode: dict[str, Any]) -> dict[str, Any]:
         "refused": answer.refused,
         "refusal_rule": answer.refusal.rule if answer.refusal else None,  # app/answer/evidence/registry.py
         "citations": citations,
-        "mode": mode,
+        "mode": {**mode, **result.report.mode()},  # mode.answerer: which answerer answered
+        "generation": result.report.generation(),  # what a model wrote and what was removed, or null
         "timings_ms": result.timings_ms,
     }
 
@@ -85,6 +86,19 @@ def ask_text(result: AskResult, mode: dict[str, Any]) -> str:
             lines.append("    " + c.hit.chunk.text.replace("\n", " "))
     if mode.get("offline"):
         lines += ["", "(离线模式 offline mode: built-in character n-gram embedder)"]
+    report = result.report
+    if report.writes_text:
+        removed = (
+            f", {report.removed_sentences} unsupported sentence(s) removed"
+            if report.removed_sentences
+            else ""
+        )
+        lines += [
+            "",
+            f"(由模型撰写，已逐句核对来源 written by a model, checked against the sources{removed})",
+        ]
+    elif report.fallback:
+        lines += ["", f"(未采用模型的回答 the model's answer was not used: {report.fallback})"]
     return "\n".join(lines)
 
 

@@ -87,6 +87,24 @@ class Settings:
     # 0.391 → 0.348) but refuses far fewer unanswerable news questions (RGB test 0.595 → 0.286).
     refusal_profile: str = "news"
 
+    # --- generated answers (app/generate; only with --llm)
+    llm_passages: int = 5  # passages numbered for the model: the ones the extractive answer is built from
+    llm_passage_chars: int = 600  # a longer passage is cut (a law article rarely is)
+    llm_max_tokens: int = 256  # three sentences in Chinese or English
+    llm_temperature: float = 0.0
+    llm_context_tokens: int = 4096  # in-process models: 5 passages of 600 characters and the rules fit
+    # The request's deadline: past it the extractive answer is shown (mode.fallback = "timeout").
+    llm_deadline_s: float = 10.0
+    # Ask the model when the evidence rules refused? No: verification checks that each sentence is
+    # supported, not that the question is answered, so the rules keep deciding whether to answer.
+    llm_after_refusal: bool = False
+    # Least cosine (bundled multilingual-e5-small, "query: " on both sides) between a generated
+    # sentence and its cited passage or one of the passage's sentences. Calibrated on training
+    # data by scripts/calibrate_support.py (see the figures there and in the README).
+    support_min: float = 0.85
+    # The same for an English sentence against Chinese passages (cross-lingual cosines run lower).
+    support_min_english: float = 0.83
+
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 

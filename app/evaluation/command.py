@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app import config
+from app.evaluation.answerers import compare, parse_answerers
 from app.evaluation.cache import prepare_index
 from app.evaluation.datasets import Dataset, load_benchmark, load_dev, load_statute_set
 from app.evaluation.errors import EvalError, FlagError
@@ -95,10 +96,16 @@ def evaluate(args: argparse.Namespace, progress: bool = True) -> tuple[dict, lis
     started_at = datetime.now().astimezone().isoformat(timespec="seconds")
     started = time.perf_counter()
     modes = parse_modes(getattr(args, "retrieval", None))
+    names = parse_answerers(getattr(args, "answerer", None), bool(getattr(args, "llm", None)))
     dataset = load_dataset(args)
     index_dir = prepare_index(dataset, args, progress)
     pipeline = Pipeline(index_dir)
     ctx = Context(pipeline, modes, dataset.unit)
+    if names != ["extractive"]:
+        from app.cli import answerer_config
+        from app.generate.answerers import make_answerer
+
+        ctx.answerers = {name: make_answerer(answerer_config(args, name)) for name in names}
     if dataset.unit == "chunk":
         ctx.forms = chunk_forms(pipeline.index)
         dataset.notes += attach_text_relevance(dataset.items, ctx.forms)
@@ -124,7 +131,11 @@ def evaluate(args: argparse.Namespace, progress: bool = True) -> tuple[dict, lis
         "tuning": current().as_dict(),
         "started_at": started_at,
     }
+    if ctx.answerers:
+        run_config["answerers"] = {name: a.describe() for name, a in ctx.answerers.items()}
     metrics = summarise(rows, dataset, modes, run_config)
+    if ctx.answerers:
+        metrics["answerers"] = compare(rows, dataset, names)
     run_config["seconds"] = round(time.perf_counter() - started, 2)
     return metrics, rows
 

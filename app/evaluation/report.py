@@ -136,6 +136,11 @@ def render_report(metrics: dict, rows: list[dict], plots: dict[str, str]) -> str
     )
     if answers["errors"]:
         out.append(f"\n{answers['errors']} questions failed with an error (see per_question.jsonl).")
+    if metrics.get("answerers"):
+        from app.evaluation.answerers import report_lines
+
+        out += ["", "## Answerers side by side", "", "Rows under Answers above are the first answerer's.", ""]
+        out += report_lines(metrics["answerers"])
     out += ["", "## Refusals by rule", ""]
     out += refusal_lines(answers)
     out += ["", "## Latency (ms)", "", f"`ask` stages (answers use {ANSWER_MODE} retrieval):", ""]
@@ -222,5 +227,9 @@ def summary_text(metrics: dict, out: Path) -> str:
     lines.append("  answers: " + "; ".join(f"{label} {fmt_rate(r)}" for label, r in answer_rows(answers)))
     total = latency["ask"].get("total", {})
     lines.append(f"  ask latency: p50 {fmt_ms(total.get('p50'))} ms, p95 {fmt_ms(total.get('p95'))} ms")
+    if metrics.get("answerers"):
+        from app.evaluation.answerers import report_lines
+
+        lines += report_lines(metrics["answerers"])
     lines.append(f"Report: {out}")
     return "\n".join(lines)

@@ -22,6 +22,7 @@ class Context:
     modes: list[str]
     unit: str  # "chunk", "doc" or "article"
     forms: dict[str, tuple[str, str]] | None = None  # dev set: chunk matching forms
+    answerers: dict[str, Any] | None = None  # `--answerer a,b`: name → answerer, the first is primary
 
 
 def unit_of(hit, unit: str) -> str:
@@ -58,8 +59,8 @@ def retrieval_row(item: Item, ctx: Context, mode: str) -> dict:
     return row
 
 
-def answer_row(item: Item, ctx: Context) -> dict:
-    result = ctx.pipeline.ask(item.question, k=ANSWER_K)
+def answer_row(item: Item, ctx: Context, answerer: Any = None) -> dict:
+    result = ctx.pipeline.ask(item.question, k=ANSWER_K, answerer=answerer)
     answer = result.answer
     cited = [unit_of(c.hit, ctx.unit) for c in answer.citations]
     accuracy, passed, why = judge_answer(item, answer.text, answer.refused, cited)
@@ -77,6 +78,10 @@ def answer_row(item: Item, ctx: Context) -> dict:
         "why": why.strip("; "),
         "timings_ms": result.timings_ms,
     }
+    if answerer is not None:
+        from app.evaluation.answerers import mode_fields
+
+        row["mode"] = mode_fields(result.report)
     if item.lenient and item.answerable:
         row["cited_relevant_lenient"] = [c in item.lenient for c in cited]
     return row
@@ -96,7 +101,11 @@ def evaluate_item(item: Item, ctx: Context) -> dict:
         "answerable": item.answerable,
     }
     try:
-        answer = answer_row(item, ctx)
+        if ctx.answerers:
+            by_name = {name: answer_row(item, ctx, a) for name, a in ctx.answerers.items()}
+            answer = {**next(iter(by_name.values())), "answerers": by_name}
+        else:
+            answer = answer_row(item, ctx)
         row["retrieval"] = {mode: retrieval_row(item, ctx, mode) for mode in ctx.modes}
     except QuestionError as exc:
         return {**row, "error": str(exc), "pass": False, "why": f"error: {exc}"}

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import GongyouError
+from app.generate.answerers import AnswererConfig
 from app.models import Hit
 from app.pipeline import AskResult, SearchResult, get_pipeline
 from app.search.question import MAX_QUESTION_CHARS, QuestionError
@@ -38,12 +39,15 @@ class Turn:
 class Answerer:
     """Turns questions into Turns over the cached pipeline of one index folder."""
 
-    def __init__(self, index_dir: Path, embed_model: str | None = None) -> None:
+    def __init__(
+        self, index_dir: Path, embed_model: str | None = None, answerer: AnswererConfig | None = None
+    ) -> None:
         self.index_dir = Path(index_dir)
         self.embed_model = embed_model
+        self.answerer = answerer  # extractive, or a model whose sentences are checked (app/generate)
 
     def pipeline(self):
-        return get_pipeline(self.index_dir, self.embed_model)
+        return get_pipeline(self.index_dir, self.embed_model, self.answerer)
 
     def turn(self, question: str, history: Sequence[str], search_only: bool, hotline: bool) -> Turn:
         try:

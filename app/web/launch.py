@@ -185,10 +185,26 @@ def serve(args) -> int:
         print(f"{why} Building it from {corpus} first…", file=sys.stderr)
         result = build(corpus, index_dir, embed_model, progress=True)
         print(result.summary(), file=sys.stderr)
+    from app.cli import answerer_config
+    from app.errors import GongyouError
+    from app.generate.answerers import make_answerer
     from app.web.app import build_ui  # here: app.py imports this module's concurrency figures
 
+    answerer = answerer_config(args)
+    try:
+        make_answerer(answerer)  # a model that cannot be used is reported now, not at the first question
+    except GongyouError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
     days = getattr(args, "feedback_days", None)
-    demo = build_ui(index_dir, data_dir, embed_model=embed_model, admin=admin, feedback_days=days)
+    demo = build_ui(
+        index_dir,
+        data_dir,
+        embed_model=embed_model,
+        admin=admin,
+        feedback_days=days,
+        answerer_config=answerer,
+    )
     try:
         url = launch(demo, host, port if port is not None else 7860, admin)
     except OSError as exc:

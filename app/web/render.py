@@ -161,7 +161,8 @@ def render_turn(turn: Turn, number: int, lang: str, partial: str | None = None) 
     if partial is not None:
         messages.append({"role": "assistant", "content": answer_markdown(partial, number, known)})
         return messages
-    messages.append({"role": "assistant", "content": answer_markdown(text, number, known)})
+    note = f"\n\n<small>{t(lang, 'model_note')}</small>" if turn.result.report.writes_text else ""
+    messages.append({"role": "assistant", "content": answer_markdown(text, number, known) + note})
     for c in answer.citations:
         anchor = f'<a id="{anchor_id(number, c.n)}"></a>'
         messages.append(
@@ -233,5 +234,9 @@ def mode_markdown(mode: dict[str, Any] | None, lang: str) -> str:
     if not mode:
         return ""
     if mode.get("offline"):
-        return f"<small>{t(lang, 'mode_offline')}</small>"
-    return f"<small>{t(lang, 'mode_online', name=escape_md(str(mode.get('embedder'))))}</small>"
+        line = t(lang, "mode_offline")
+    else:
+        line = t(lang, "mode_online", name=escape_md(str(mode.get("embedder"))))
+    if isinstance(mode.get("llm"), dict):  # answers written by a model (app/generate), checked
+        line += " " + t(lang, "mode_llm", model=escape_md(str(mode["llm"].get("model"))))
+    return f"<small>{line}</small>"

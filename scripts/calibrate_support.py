@@ -1,0 +1,206 @@
+"""Calibrate `settings.support_min`: how close in meaning a generated sentence must be to its cited
+passage (app/generate/support.py) — on training data only.
+
+Pairs of (statement, passage) that do / do not support each other:
+- the development set's answerable Chinese questions (all training data): the question made a
+  statement by putting its answer in place of the question word ("云南省计划新培育多少名云岭工匠"
+  + "100名" → "云南省计划新培育100名云岭工匠"), against the passage holding its evidence (supports)
+  and the best retrieved passages that do not hold it (do not);
+- the labour set's train half: the same, against the gold article and other articles of that law;
+- LeCoQA train: sentences of the legal team's reference answers that share words with a gold
+  article, against that article and against other articles of the same law.
+Prints each scorer variant's ROC AUC and, for thresholds, the share of supporting pairs kept and
+of non-supporting pairs accepted; `--json` for the raw figures. Needs ../shared/benchmarks for
+the last two sources (skipped without it) and an index of the shipped corpus (`--index`).
+
+    .venv/bin/python scripts/calibrate_support.py --index /tmp/index --lecoqa 300
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import random
+import re
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.answer.sentences import sentences as split_sentences  # noqa: E402
+from app.generate.support import E5Support  # noqa: E402
+
+BENCH = ROOT.parent / "shared" / "benchmarks"
+_ASKING = re.compile(
+    r"多少名|多少人次|多少人|多少个|多少项|多少元|多少|几个|几名|几天|几|哪些|哪个|什么|何时|哪里|是否"
+)
+
+
+def statement(question: str, answer: str) -> str:
+    question = re.sub(r"[?？。\s]+$", "", question)
+    if _ASKING.search(question):
+        return _ASKING.sub(answer, question, count=1)
+    return f"{question}：{answer}"
+
+
+def dev_pairs(index_dir: Path, negatives: int) -> list[tuple[str, str, int, str]]:
+    """Chinese statements made from the questions ("dev"), and the English statements of
+    eval/support_statements_en.jsonl ("dev-en", written for this calibration), each against the
+    passage holding the question's evidence and the best retrieved passages that do not."""
+    from app.evaluation.datasets import norm
+    from app.pipeline import Pipeline
+
+    pipeline = Pipeline(index_dir)
+    english = {}
+    for line in (ROOT / "eval" / "support_statements_en.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        english[row["id"]] = row["statement"]
+    pairs = []
+    for line in (ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if not row["answerable"] or not row.get("answer"):
+            continue
+        claims = [] if row["lang"] == "en" else [(statement(row["question"], row["answer"][0]), "dev")]
+        if row["id"] in english:
+            claims.append((english[row["id"]], "dev-en"))
+        evidence = [norm(e) for e in row["evidence"]]
+        hits = pipeline.search(row["question"], k=10).hits
+        gold = [h for h in hits if any(e in norm(h.chunk.text) for e in evidence)]
+        other = [h for h in hits if h not in gold][:negatives]
+        for claim, source in claims if gold else []:
+            pairs.append((claim, gold[0].chunk.text, 1, source))
+            pairs += [(claim, h.chunk.text, 0, source) for h in other]
+    return pairs
+
+
+def _laws(corpus: Path) -> tuple[dict[str, str], dict[str, list[str]]]:
+    texts, by_law = {}, {}
+    for line in corpus.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        texts[row["id"]] = row["text"]
+        by_law.setdefault(row.get("law", ""), []).append(row["id"])
+    return texts, by_law
+
+
+def _law_of(article_id: str) -> str:
+    return re.sub(r"第[一二三四五六七八九十百零千]+条.*$", "", article_id)
+
+
+def labour_pairs(texts, by_law, rng, negatives: int) -> list[tuple[str, str, int, str]]:
+    pairs = []
+    for line in (ROOT / "eval" / "labour_statutes.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row.get("split") != "train" or not row["answerable"] or not row.get("gold_ids"):
+            continue
+        claim = statement(row["question"], row["answers"][0])
+        gold = row["gold_ids"][0]
+        if gold not in texts:
+            continue
+        siblings = [a for a in by_law.get(_law_of(gold), []) if a not in row["gold_ids"]]
+        pairs.append((claim, texts[gold], 1, "labour"))
+        pairs += [(claim, texts[a], 0, "labour") for a in rng.sample(siblings, min(negatives, len(siblings)))]
+    return pairs
+
+
+def _bigrams(text: str) -> set[str]:
+    han = re.sub(r"[^\u4e00-\u9fff]", "", text)
+    return {han[i : i + 2] for i in range(len(han) - 1)}
+
+
+def lecoqa_pairs(texts, by_law, rng, limit: int, negatives: int) -> list[tuple[str, str, int, str]]:
+    pairs = []
+    rows = [json.loads(line) for line in (BENCH / "lecoqa" / "queries.jsonl").open(encoding="utf-8")]
+    rows = [r for r in rows if r.get("split") == "train" and r.get("answers")]
+    for row in rng.sample(rows, min(limit, len(rows))):
+        gold = [g for g in row["gold_ids"] if g in texts]
+        if not gold:
+            continue
+        article = texts[gold[0]]
+        grams = _bigrams(article)
+        # A reference-answer sentence grounded in the article: it shares at least 6 word pairs.
+        grounded = [s for s in split_sentences(row["answers"][0]) if len(_bigrams(s) & grams) >= 6]
+        if not grounded:
+            continue
+        claim = max(grounded, key=lambda s: len(_bigrams(s) & grams))
+        siblings = [a for a in by_law.get(row.get("law") or _law_of(gold[0]), []) if a not in row["gold_ids"]]
+        pairs.append((claim, article, 1, "lecoqa"))
+        pairs += [(claim, texts[a], 0, "lecoqa") for a in rng.sample(siblings, min(negatives, len(siblings)))]
+    return pairs
+
+
+def auc(pos: np.ndarray, neg: np.ndarray) -> float:
+    scores = np.concatenate([pos, neg])
+    ranks = scores.argsort().argsort() + 1
+    return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--index", required=True, help="an index of the shipped corpus (gongyou build)")
+    ap.add_argument("--lecoqa", type=int, default=300, help="LeCoQA train questions sampled")
+    ap.add_argument("--negatives", type=int, default=3, help="non-supporting passages per statement")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    rng = random.Random(0)
+    pairs = dev_pairs(Path(args.index), args.negatives)
+    if (BENCH / "lecoqa" / "corpus.jsonl").exists():
+        texts, by_law = _laws(BENCH / "lecoqa" / "corpus.jsonl")
+        pairs += labour_pairs(texts, by_law, rng, args.negatives)
+        pairs += lecoqa_pairs(texts, by_law, rng, args.lecoqa, args.negatives)
+    else:
+        print("../shared/benchmarks absent: development set only", file=sys.stderr)
+    scorer = E5Support(cache_size=100_000)
+    started = time.perf_counter()
+    whole, best = [], []
+    for claim, passage, _, _ in pairs:
+        vectors = scorer.vectors([claim, passage])
+        whole.append(float(vectors[1] @ vectors[0]))
+        best.append(scorer.support(claim, [passage]).score)
+    seconds = time.perf_counter() - started
+    labels = np.array([p[2] for p in pairs])
+    sources = np.array([p[3] for p in pairs])
+    # Two groups, two thresholds: English statements against Chinese passages score lower (the
+    # model's cross-lingual similarities are compressed) than Chinese against Chinese.
+    groups = {"zh": sources != "dev-en", "en": sources == "dev-en"}
+    report: dict = {"pairs": {s: {"support": int(((sources == s) & (labels == 1)).sum()),
+                                  "not": int(((sources == s) & (labels == 0)).sum())}
+                              for s in sorted(set(sources))},
+                    "seconds": round(seconds, 1)}  # fmt: skip
+    for (name, values), (group, member) in itertools.product(
+        (("passage", np.array(whole)), ("passage_or_sentence", np.array(best))), groups.items()
+    ):
+        if not member.any():
+            continue
+        name = f"{name}/{group}"
+        pos, neg = values[(labels == 1) & member], values[(labels == 0) & member]
+        rows = []
+        for threshold in np.arange(0.78, 0.96, 0.005):
+            kept, accepted = float((pos >= threshold).mean()), float((neg >= threshold).mean())
+            rows.append({"threshold": round(float(threshold), 3), "kept": round(kept, 3),
+                         "accepted": round(accepted, 3), "youden": round(kept - accepted, 3)})  # fmt: skip
+        by_source = {
+            s: round(auc(values[(labels == 1) & (sources == s)], values[(labels == 0) & (sources == s)]), 3)
+            for s in sorted(set(sources[member]))
+        }
+        report[name] = {"auc": round(auc(pos, neg), 3), "auc_by_source": by_source, "thresholds": rows}
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+        return 0
+    print(f"pairs: {report['pairs']}; embedding {seconds:.1f} s")
+    for name in [k for k in report if "/" in k]:
+        r = report[name]
+        print(f"\n{name}: ROC AUC {r['auc']} (by source {r['auc_by_source']})")
+        print("threshold  kept(supporting)  accepted(not supporting)  kept-accepted")
+        for row in r["thresholds"]:
+            cells = (row["threshold"], row["kept"], row["accepted"], row["youden"])
+            print("  {:.3f}     {:.3f}            {:.3f}             {:.3f}".format(*cells))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
