@@ -109,7 +109,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     pipeline = _pipeline(args)
     result = pipeline.ask(args.question, k=args.k)
-    print(explanation_text(explain(result.standalone, result.hits, pipeline.index.bm25, pipeline.occurs)))
+    why = explain(result.standalone, result.hits, pipeline.index.term_stats, pipeline.occurs)
+    print(explanation_text(why))
     return 0
 
 

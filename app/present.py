@@ -54,9 +54,11 @@ def hit_json(hit: Hit, language: str = "zh-Hans") -> dict[str, Any]:
 
 
 def search_json(result: SearchResult) -> dict[str, Any]:
+    shards = {"shards": result.coverage.as_mode()} if result.coverage.reported else {}
     return {
         "question": result.question,
         "results": [hit_json(h) for h in result.hits],
+        **shards,  # a sharded or distributed index: which shards answered (app/search/coverage.py)
         "timings_ms": result.timings_ms,
     }
 
@@ -76,7 +78,7 @@ def ask_json(result: AskResult, mode: dict[str, Any]) -> dict[str, Any]:
         "refused": answer.refused,
         "refusal_rule": answer.refusal.rule if answer.refusal else None,  # app/answer/evidence/registry.py
         "citations": citations,
-        "mode": mode,
+        "mode": {**mode, "shards": result.coverage.as_mode()} if result.coverage.reported else mode,
         "timings_ms": result.timings_ms,
     }
 

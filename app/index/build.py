@@ -32,6 +32,7 @@ from app.index.store import (
     rebuild_hint,
     write_index,
 )
+from app.index.workers import BuildWorkers
 from app.ingest.chunk import chunk_documents
 from app.ingest.clean import clean_document
 from app.ingest.report import LoadReport
@@ -120,6 +121,7 @@ def _rewrite(index: Index, index_dir: Path, chunks, metas, hashes, embedder, pro
         settings=index.manifest.get("settings", {}),
         previous=index,
         progress=progress,
+        shards=index.shard_count,  # an update keeps the index's sharding
     )
 
 
@@ -185,11 +187,17 @@ def build(
     warn: Callable[[str], None] | None = None,
     embedder: Embedder | None = None,
     max_file_bytes: int = MAX_FILE_BYTES,
+    shards: int = 1,
+    workers: BuildWorkers | None = None,
 ) -> BuildResult:
     """Index a whole corpus into index_dir; raises CorpusProblem for a missing or unreadable corpus.
 
     Chunks whose text is unchanged since the current build keep their vectors and tokens.
+    `shards` > 1 writes that many shards by document (app/index/shards.py); `workers` (default:
+    this process, else e.g. a Ray cluster's, app/cluster/build.py) embed and tokenize.
     """
+    if shards < 1:
+        raise BadInput(f"--shards must be at least 1 (got {shards}).")
     started = time.perf_counter()
     chunk_size = chunk_size or current().chunk_size
     chunk_overlap = current().chunk_overlap if chunk_overlap is None else chunk_overlap
@@ -223,6 +231,8 @@ def build(
             },
             previous=previous,
             progress=progress,
+            shards=shards,
+            workers=workers,
         )
     result = BuildResult(manifest, report, time.perf_counter() - started)
     if previous is not None:
