@@ -121,8 +121,11 @@ class Shard:
 
 
 def load_shard(build: Path, number: int) -> Shard:
-    """One shard of a build (raises OSError/ValueError when its files are missing or disagree)."""
+    """One shard of a build; shard 0 of an unsharded build is the whole build. Raises
+    OSError/ValueError when its files are missing or disagree."""
     folder = shard_folder(build, number)
+    if number == 0 and not (build / SHARDS_DIR).is_dir():
+        return Shard(0, BM25Index.load(build / "bm25"), read_dense(build / "dense.faiss"))
     rows = np.load(folder / "rows.npy")
     dense = read_dense(folder / "dense.faiss")
     bm25 = BM25Index.load(folder / "bm25")
