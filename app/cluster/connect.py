@@ -45,6 +45,15 @@ def ray_missing() -> str | None:
     return None
 
 
+def quiet_and_local(loopback: bool) -> None:
+    """Before Ray is imported: no usage statistics sent anywhere (Gongyou makes no network call the
+    user did not configure) and, for a Ray started here, every Ray process on the loopback address
+    (Ray's own switch for single-machine clusters), so nothing listens on the machine's network."""
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    if loopback:
+        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+
+
 def _code_root() -> str:
     """The folder holding the `app` package this process runs, so local workers import the same."""
     import app
@@ -76,9 +85,10 @@ def ray_cluster(address: str | None = None, needed_cpus: float = 0) -> Iterator[
     """
     if reason := ray_missing():
         raise ClusterProblem(reason)
+    address = address or LOCAL
+    quiet_and_local(loopback=address == LOCAL)
     import ray
 
-    address = address or LOCAL
     if ray.is_initialized():
         yield _describe(ray, address, started_here=False)
         return
