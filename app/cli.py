@@ -56,9 +56,9 @@ def _on_ray(args: argparse.Namespace, needed_cpus: float = 0):
 
 
 def _cluster_line(info) -> str:
-    where = (
-        "a local Ray started for this run" if info.address == "local" else f"the Ray cluster {info.address}"
-    )
+    where = f"the Ray cluster {info.address}"
+    if info.address == "local":
+        where = "a local Ray started for this run" if info.started_here else "this process's Ray"
     return f"On {where}: {info.nodes} node(s), {info.cpus:g} CPUs, {info.gpus:g} GPUs."
 
 

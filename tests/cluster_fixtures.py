@@ -28,6 +28,10 @@ def local_ray():
         pytest.skip(reason)
     import ray
 
+    if ray.is_initialized():  # each module importing this fixture has its own copy of it
+        yield ray
+        return
+
     path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
     ray.init(
         num_cpus=LOGICAL_CPUS,

@@ -28,6 +28,8 @@ from app.index.workers import EMBED_BATCH
 from app.settings import current
 
 IN_FLIGHT = 2  # batches queued per worker: the next one is there when a batch ends
+REST_S = 0.5  # a worker Ray is restarting gets no batch for this long (it refuses them meanwhile)
+PATIENCE_S = 600.0  # how long a batch may wait for a worker that keeps restarting
 
 
 class BuildWorker:
@@ -106,26 +108,45 @@ class RayWorkers:
     # ----------------------------------------------------------------- scheduling
 
     def _run(self, method: str, batches: Sequence[list[str]], bar) -> Iterator[tuple[int, Any]]:
-        """(batch number, result) as batches finish; a batch whose worker failed is sent again."""
+        """(batch number, result) as batches finish; a batch whose worker failed is sent again.
+
+        Every batch sent again counts in `retried`. A batch uses up one of its attempts when its
+        task failed; when its worker was killed or is restarting (Ray cannot say whether the task
+        ran), it is simply sent again, to another worker or after the restart.
+        """
         pending = deque(range(len(batches)))
         attempts = [0] * len(batches)
         inflight: dict[Any, tuple[int, int]] = {}
         load = [0] * len(self.handles)
+        resting = [0.0] * len(self.handles)  # monotonic time until which a worker gets no batch
+        started = time.monotonic()
         while pending or inflight:
+            now = time.monotonic()
             while pending:
-                worker = min(range(len(load)), key=load.__getitem__)
-                if load[worker] >= IN_FLIGHT:
+                awake = [w for w in range(len(load)) if resting[w] <= now and load[w] < IN_FLIGHT]
+                if not awake:
                     break
+                worker = min(awake, key=load.__getitem__)
                 number = pending.popleft()
                 ref = getattr(self.handles[worker], method).remote(batches[number])
                 inflight[ref] = (number, worker)
                 load[worker] += 1
+            if not inflight:  # every worker is restarting
+                if now - started > PATIENCE_S:
+                    raise ClusterProblem(f"No Ray build worker came back within {PATIENCE_S:.0f} s.")
+                time.sleep(REST_S / 5)
+                continue
             ready, _ = ray.wait(list(inflight), num_returns=1)
             for ref in ready:
                 number, worker = inflight.pop(ref)
                 load[worker] -= 1
                 try:
                     result = ray.get(ref)
+                except ray.exceptions.ActorUnavailableError:  # killed or restarting: send it again
+                    self.retried += 1
+                    resting[worker] = time.monotonic() + REST_S
+                    pending.appendleft(number)
+                    continue
                 except ray.exceptions.RayError as exc:
                     attempts[number] += 1
                     if attempts[number] >= current().build_batch_attempts:
@@ -134,6 +155,7 @@ class RayWorkers:
                             f"on the Ray workers; the last error: {_cause(exc)}"
                         ) from exc
                     self.retried += 1
+                    resting[worker] = time.monotonic() + REST_S
                     pending.appendleft(number)
                     if bar is not None:
                         bar.set_postfix(workers=len(self.handles), retried=self.retried)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,7 +82,8 @@ class RemotePipeline:
         assert build is not None
         self.index = ServedIndex(build, manifest)
         count = int((manifest.get("shards") or {}).get("count", 1))
-        self.shards = start_shards(build, count)
+        names = shard_names(build, count, uuid.uuid4().hex[:8])  # this pipeline's own actors
+        self.shards = start_shards(names, build)
         settings = current()
         actor = ray.remote(FrontEnd).options(
             num_cpus=settings.ray_replica_cpus,
@@ -89,7 +91,6 @@ class RemotePipeline:
             max_restarts=-1,
             max_task_retries=0,
         )
-        names = shard_names(build, count)
         self.replicas = [
             actor.remote(str(index_dir), embed_model, names, deadline_ms) for _ in range(replicas)
         ]

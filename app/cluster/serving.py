@@ -42,19 +42,20 @@ class ShardActor:
         return rank_shard(self.shard, query, want, legs)
 
 
-def shard_names(build: Path, count: int) -> list[str]:
-    """The names of a build's shard actors (replicas look them up: handles passed as arguments
-    would live in the object store, which Ray cannot promise to keep for an actor's restart)."""
-    return [f"shard-{build.name}-{number}" for number in range(count)]
+def shard_names(build: Path, count: int, serving: str) -> list[str]:
+    """The names of the shard actors one serving process starts for a build (replicas look them
+    up by name: handles passed as arguments would live in the object store, which Ray cannot
+    promise to keep for an actor's restart)."""
+    return [f"shard-{build.name}-{serving}-{number}" for number in range(count)]
 
 
-def start_shards(build: Path, count: int) -> list[Any]:
+def start_shards(names: list[str], build: Path) -> list[Any]:
     """One actor per shard of the build, loaded (raises ClusterProblem when one cannot load)."""
     handles = [
         ray.remote(ShardActor)
         .options(name=name, num_cpus=current().ray_shard_cpus, max_restarts=-1, max_task_retries=0)
         .remote(str(build), number)
-        for number, name in enumerate(shard_names(build, count))
+        for number, name in enumerate(names)
     ]
     try:
         ray.get([h.ready.remote() for h in handles], timeout=LOAD_TIMEOUT_S)

@@ -2,9 +2,10 @@
 machine writes, even when every worker is killed mid-build.
 
 The reference is the session's `shipped_index` (the shipped corpus, default model, built in this
-process). The Ray build embeds in batches of 64 (two batches, so workers die with one in flight)
-with the same torch engine, so vectors agree within float tolerance and everything else
-(passages, BM25 tokens and scores, manifest apart from build facts) byte for byte.
+process in one batch of 103, by torch). The Ray build embeds in batches of 64 (two batches, so
+workers die with one in flight): 64 by torch, the last 39 by the model's C engine, as a local
+build embeds a small last batch; vectors agree at cosine >= 0.9999, everything else (passages,
+BM25 tokens and scores, manifest apart from build facts) byte for byte.
 """
 
 from __future__ import annotations
@@ -47,7 +48,11 @@ def assert_same_index(reference: Path, other: Path) -> None:
         assert (a / "bm25" / part).read_bytes() == (b / "bm25" / part).read_bytes(), part
     assert _docs_without_stamps(a) == _docs_without_stamps(b)
     va, vb = load_index(reference).vectors(), load_index(other).vectors()
-    assert va.shape == vb.shape and np.allclose(va, vb, atol=1e-5), float(np.abs(va - vb).max())
+    assert va.shape == vb.shape
+    # The bundled model embeds a batch of 64 or more with torch, a smaller one with its C engine;
+    # the two agree at cosine >= 0.9999 (tests/comparison/test_e5_engines.py), and so must these.
+    cosines = np.einsum("ij,ij->i", va, vb) / (np.linalg.norm(va, axis=1) * np.linalg.norm(vb, axis=1))
+    assert cosines.min() >= 0.9999, float(cosines.min())
 
 
 def test_a_ray_build_whose_workers_die_equals_the_single_machine_build(
