@@ -114,12 +114,13 @@ def _serving(args: argparse.Namespace):
 
         settings = current()
         shards = _shard_count(Path(args.index))
-        needed = shards * settings.ray_shard_cpus + args.replicas * settings.ray_replica_cpus
+        needed = shards * args.shard_replicas * settings.ray_shard_cpus
+        needed += args.replicas * settings.ray_replica_cpus
         with _on_ray(args, needed) as info:
             from app.cluster.frontend import RayServing
 
             print(_cluster_line(info), file=sys.stderr)
-            serve_with(RayServing(args.replicas))
+            serve_with(RayServing(args.replicas, shard_copies=args.shard_replicas))
             try:
                 yield
             finally:
@@ -288,6 +289,12 @@ def _ray_flag(p: argparse.ArgumentParser, what: str) -> None:
     if "build" not in p.prog:
         p.add_argument(
             "--replicas", type=_positive, default=1, help="answering replicas with --ray (default 1)"
+        )
+        p.add_argument(
+            "--shard-replicas",
+            type=_positive,
+            default=1,
+            help="actors per shard with --ray: they share the questions and stand in for each other",
         )
 
 

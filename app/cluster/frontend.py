@@ -36,7 +36,7 @@ class FrontEnd:
     """One answering replica: a Pipeline whose shards are the build's shard actors."""
 
     def __init__(
-        self, index_dir: str, embed_model: str | None, shards: list[str], deadline_ms: float | None
+        self, index_dir: str, embed_model: str | None, shards: list[list[str]], deadline_ms: float | None
     ) -> None:
         self.pipeline = Pipeline(
             Path(index_dir), embed_model, shards=lambda index: RayShards.named(shards, deadline_ms)
@@ -75,14 +75,19 @@ class RemotePipeline:
     """A Pipeline's interface, answered by FrontEnd replicas on the Ray cluster."""
 
     def __init__(
-        self, index_dir: Path, embed_model: str | None, replicas: int, deadline_ms: float | None = None
+        self,
+        index_dir: Path,
+        embed_model: str | None,
+        replicas: int,
+        deadline_ms: float | None = None,
+        shard_copies: int = 1,
     ) -> None:
         build = current_build(index_dir)
         manifest = read_manifest(index_dir)  # raises IndexProblem with the fix when there is none
         assert build is not None
         self.index = ServedIndex(build, manifest)
         count = int((manifest.get("shards") or {}).get("count", 1))
-        names = shard_names(build, count, uuid.uuid4().hex[:8])  # this pipeline's own actors
+        names = shard_names(build, count, uuid.uuid4().hex[:8], shard_copies)  # this pipeline's own
         self.shards = start_shards(names, build)
         settings = current()
         actor = ray.remote(FrontEnd).options(
@@ -137,7 +142,7 @@ class RemotePipeline:
 
     def _stop(self) -> None:
         stop(self.replicas)
-        stop(self.shards)
+        stop([handle for copies in self.shards for handle in copies])
 
     def close(self) -> None:
         """Stop this build's actors once questions in flight have had time to finish."""
@@ -151,9 +156,12 @@ class RayServing:
 
     distributed = True
 
-    def __init__(self, replicas: int = 1, deadline_ms: float | None = None) -> None:
+    def __init__(self, replicas: int = 1, deadline_ms: float | None = None, shard_copies: int = 1) -> None:
         self.replicas = replicas
         self.deadline_ms = deadline_ms  # None: app/settings.py shard_deadline_ms
+        self.shard_copies = shard_copies
 
     def open(self, index_dir: Path, embed_model: str | None) -> RemotePipeline:
-        return RemotePipeline(Path(index_dir), embed_model, self.replicas, self.deadline_ms)
+        return RemotePipeline(
+            Path(index_dir), embed_model, self.replicas, self.deadline_ms, self.shard_copies
+        )

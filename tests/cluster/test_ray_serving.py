@@ -89,7 +89,7 @@ def test_a_killed_shard_actor_leaves_answers_partial_until_ray_restarts_it(
     remote = RemotePipeline(sharded_index, None, replicas=1, deadline_ms=300)
     try:
         assert remote.ask(QUESTION).coverage.complete
-        victim = remote.shards[1]
+        victim = remote.shards[1][0]
         local_ray.kill(victim, no_restart=False)  # as a crash: Ray restarts the actor
         partial, recovered = [], None
         give_up = time.monotonic() + 180
@@ -107,5 +107,21 @@ def test_a_killed_shard_actor_leaves_answers_partial_until_ray_restarts_it(
         assert recovered is not None, "the shard never came back"
         assert local_ray.get(victim.ready.remote()) > 0  # the same handle: restarted, shard reloaded
         assert "2000名" in recovered.answer.text and incomplete_notice("zh-Hans") not in recovered.answer.text
+    finally:
+        remote._stop()
+
+
+def test_a_second_copy_of_each_shard_stands_in_for_a_killed_one(local_ray, sharded_index: Path) -> None:  # noqa: F811
+    from app.cluster.frontend import RemotePipeline
+
+    remote = RemotePipeline(sharded_index, None, replicas=1, deadline_ms=300, shard_copies=2)
+    try:
+        expected = remote.ask(QUESTION).answer.text
+        local_ray.kill(remote.shards[2][0], no_restart=False)
+        answers = [remote.ask(QUESTION) for _ in range(8)]
+        partial = [a for a in answers if not a.coverage.complete]
+        assert len(partial) <= 1  # only a question sent to the dead copy before it was suspected
+        assert all(a.answer.text == expected for a in answers if a.coverage.complete)
+        assert answers[-1].coverage.complete
     finally:
         remote._stop()
