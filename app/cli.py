@@ -66,19 +66,95 @@ def _pipeline(args: argparse.Namespace):
     return get_pipeline(Path(args.index), args.embed_model, answerer_config(args))
 
 
+def _on_ray(args: argparse.Namespace, needed_cpus: float = 0):
+    """The Ray cluster `--ray [ADDRESS]` names, connected for a block (app/cluster/connect.py)."""
+    from app.cluster.connect import ray_cluster
+
+    return ray_cluster(args.ray, needed_cpus)
+
+
+def _cluster_line(info) -> str:
+    where = f"the Ray cluster {info.address}"
+    if info.address == "local":
+        where = "a local Ray started for this run" if info.started_here else "this process's Ray"
+    return f"On {where}: {info.nodes} node(s), {info.cpus:g} CPUs, {info.gpus:g} GPUs."
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from app.index.build import build
 
-    result = build(
-        Path(args.corpus),
-        Path(args.index),
-        args.embed_model,
-        chunk_size=args.chunk_size,
-        chunk_overlap=args.chunk_overlap,
-        follow_links=args.follow_links,
-    )
+    def run(workers=None):
+        return build(
+            Path(args.corpus),
+            Path(args.index),
+            args.embed_model,
+            chunk_size=args.chunk_size,
+            chunk_overlap=args.chunk_overlap,
+            follow_links=args.follow_links,
+            shards=args.shards,
+            workers=workers,
+        )
+
+    if args.ray is None:
+        result = run()
+    else:
+        with _on_ray(args) as info:
+            from app.cluster.build import RayWorkers
+
+            print(_cluster_line(info), file=sys.stderr)
+            workers = RayWorkers(args.workers)
+            try:
+                result = run(workers)
+            finally:
+                workers.close()
+        facts = result.manifest.get("build", {})
+        if facts.get("workers"):
+            rate = facts.get("embed_passages_per_second")
+            result.notes.append(
+                f"Ray: {facts['workers']} workers"
+                + (f", {rate:g} passages/s embedded" if rate else "")
+                + f", {facts.get('retried_batches', 0)} batches sent again."
+            )
     print(printable(result.summary(), keep="\n\t"))
     return 0
+
+
+def _serving(args: argparse.Namespace):
+    """Context in which this process's pipelines are answered by Ray replicas (with `--ray`)."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def on_cluster():
+        if args.ray is None:
+            yield
+            return
+        from app.pipeline import IN_PROCESS, serve_with
+        from app.settings import current
+
+        settings = current()
+        shards = _shard_count(Path(args.index))
+        needed = shards * args.shard_replicas * settings.ray_shard_cpus
+        needed += args.replicas * settings.ray_replica_cpus
+        with _on_ray(args, needed) as info:
+            from app.cluster.frontend import RayServing
+
+            print(_cluster_line(info), file=sys.stderr)
+            serve_with(RayServing(args.replicas, shard_copies=args.shard_replicas))
+            try:
+                yield
+            finally:
+                serve_with(IN_PROCESS)
+
+    return on_cluster()
+
+
+def _shard_count(index_dir: Path) -> int:
+    from app.index.store import IndexProblem, read_manifest
+
+    try:
+        return int((read_manifest(index_dir).get("shards") or {}).get("count", 1))
+    except IndexProblem:
+        return 1  # `serve` builds it first; asking reports the missing index
 
 
 def _run_questions(args: argparse.Namespace, one) -> int:
@@ -124,7 +200,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         result = pipeline.search(question, k=args.k, mode=args.mode)
         return search_json(result) if as_json else search_text(result)
 
-    return _run_questions(args, one)
+    with _serving(args):
+        return _run_questions(args, one)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -134,7 +211,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         result = pipeline.ask(question, k=args.k)
         return ask_json(result, pipeline.mode) if as_json else ask_text(result, pipeline.mode)
 
-    return _run_questions(args, one)
+    with _serving(args):
+        return _run_questions(args, one)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -147,7 +225,15 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from app.web.launch import serve
 
-    return serve(args)
+    if args.ray is not None:
+        # The UI process mostly waits on the cluster: let it take as many questions at once as the
+        # replicas can interleave (an explicit GONGYOU_CONCURRENCY wins).
+        from app.settings import current
+
+        concurrency = args.replicas * current().ray_replica_concurrency
+        os.environ.setdefault("GONGYOU_CONCURRENCY", str(concurrency))
+    with _serving(args):
+        return serve(args)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -247,6 +333,37 @@ _FOLLOW_LINKS_HELP = (
 )
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
+def _ray_flag(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        metavar="ADDRESS",
+        help=f"{what}: 'local' (default: a Ray started for this run), 'auto' or ray://host:port "
+        "(needs the extra gongyou[cluster])",
+    )
+    if "build" not in p.prog:
+        p.add_argument(
+            "--replicas", type=_positive, default=1, help="answering replicas with --ray (default 1)"
+        )
+        p.add_argument(
+            "--shard-replicas",
+            type=_positive,
+            default=1,
+            help="actors per shard with --ray: they share the questions and stand in for each other",
+        )
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="gongyou",
@@ -300,6 +417,16 @@ def parser() -> argparse.ArgumentParser:
         "--chunk-overlap", type=int, help="characters shared by neighbours (default: app/settings.py)"
     )
     b.add_argument("--follow-links", action="store_true", help=_FOLLOW_LINKS_HELP)
+    b.add_argument(
+        "--shards",
+        type=_positive,
+        default=1,
+        help="split the index into N shards by document, one manifest (default 1: unsharded)",
+    )
+    _ray_flag(b, "embed and tokenize on a Ray cluster's workers")
+    b.add_argument(
+        "--workers", type=_positive, help="Ray build workers (default: one per CPU, or per GPU if any)"
+    )
     b.set_defaults(func=cmd_build)
 
     for name, func, k in (("search", cmd_search, 5), ("ask", cmd_ask, 5)):
@@ -312,6 +439,7 @@ def parser() -> argparse.ArgumentParser:
             p.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
         else:
             with_answerer(p)
+        _ray_flag(p, "answer through shard actors and replicas on a Ray cluster")
         p.set_defaults(func=func)
 
     x = with_index(sub.add_parser("explain", help="show why a question is answered or refused"))
@@ -334,6 +462,7 @@ def parser() -> argparse.ArgumentParser:
         help="days feedback is kept, 0 for ever (GONGYOU_FEEDBACK_DAYS)",
     )
     with_answerer(s)
+    _ray_flag(s, "serve the (sharded) index with one actor per shard and answering replicas on Ray")
     s.set_defaults(func=cmd_serve)
 
     e = sub.add_parser("eval", help="evaluate on the development set or a benchmark folder")

@@ -3,17 +3,20 @@
 What the index holds (for refusals) and its articles (for cross-references) are worked out once
 per pipeline, on first use. `get_pipeline` caches one pipeline per index folder and reloads it
 when a new build becomes current (after `gongyou add`, `remove` or `build`), so a running
-server needs no restart.
+server needs no restart. It opens pipelines through the process's `Serving` choice: `IN_PROCESS`
+(the default: this process searches every shard) or, after `serve_with(...)`, a Ray cluster's
+(app/cluster/frontend.py), whose pipelines have the same interface.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Protocol
 
 from app.answer.compose import compose_answer
 from app.answer.crossrefs import ArticleIndex
@@ -22,14 +25,17 @@ from app.answer.meaning import Meaning
 from app.generate.answerers import Answerer, AnswererConfig, AnswerJob, make_answerer
 from app.generate.records import AnswerReport
 from app.index.store import (
+    Index,
     check_embedder,
     current_build,
     index_embedder,
     load_index,
 )
 from app.models import Answer, Hit
+from app.search.coverage import Coverage, incomplete_notice
 from app.search.question import clean_question, language_of, standalone_question
 from app.search.retriever import Retriever
+from app.search.scatter import ShardSet
 from app.settings import current
 
 
@@ -38,6 +44,7 @@ class SearchResult:
     question: str
     hits: list[Hit]
     timings_ms: dict[str, float] = field(default_factory=dict)
+    coverage: Coverage = field(default_factory=lambda: Coverage(1))
 
 
 @dataclass
@@ -49,17 +56,25 @@ class AskResult:
     hits: list[Hit]
     timings_ms: dict[str, float] = field(default_factory=dict)
     report: AnswerReport = field(default_factory=AnswerReport)  # which answerer answered (mode)
+    coverage: Coverage = field(default_factory=lambda: Coverage(1))  # which shards answered
 
 
 class Pipeline:
+    """Searches and answers over one build; `shards` opens what it searches (default: every shard
+    in this process, app/search/scatter.py `LocalShards`)."""
+
     def __init__(
-        self, index_dir: Path, embed_model: str | None = None, answerer: AnswererConfig | None = None
+        self,
+        index_dir: Path,
+        embed_model: str | None = None,
+        answerer: AnswererConfig | None = None,
+        shards: Callable[[Index], ShardSet] | None = None,
     ) -> None:
         self.index_dir = Path(index_dir)
         self.index = load_index(self.index_dir)
         check_embedder(self.index, self.index_dir, embed_model)
         self.embedder = index_embedder(self.index, self.index_dir)
-        self.retriever = Retriever(self.index, self.embedder)
+        self.retriever = Retriever(self.index, self.embedder, shards(self.index) if shards else None)
         self.answerer = make_answerer(answerer)  # app/generate/answerers.py: extractive or llm
         self._corpus_form: str | None = None
 
@@ -101,7 +116,7 @@ class Pipeline:
         question = clean_question(question)
         retrieval = self.retriever.search(question, k=k, mode=mode)
         timings = {**retrieval.timings_ms, "total": (time.perf_counter() - started) * 1000}
-        return SearchResult(question, retrieval.hits, _rounded(timings))
+        return SearchResult(question, retrieval.hits, _rounded(timings), retrieval.coverage)
 
     def ask(
         self,
@@ -122,7 +137,7 @@ class Pipeline:
         answer = compose_answer(
             standalone,
             retrieval.hits,
-            self.index.bm25,
+            self.index.term_stats,
             language,
             self.occurs,
             semantics,
@@ -133,6 +148,8 @@ class Pipeline:
         answered = (answerer or self.answerer).answer(job)
         answer = answered.answer
         answer.question = question
+        if not retrieval.coverage.complete:  # some shards' passages could not be considered
+            answer.text = f"{answer.text}\n\n{incomplete_notice(language)}"
         done = time.perf_counter()
         timings = {
             **retrieval.timings_ms,
@@ -142,7 +159,14 @@ class Pipeline:
             "total": (done - started) * 1000,
         }
         return AskResult(
-            question, standalone, language, answer, retrieval.hits, _rounded(timings), answered.report
+            question,
+            standalone,
+            language,
+            answer,
+            retrieval.hits,
+            _rounded(timings),
+            answered.report,
+            retrieval.coverage,
         )
 
     def explain(self, question: str, k: int | None = None):
@@ -152,15 +176,52 @@ class Pipeline:
         question = clean_question(question)
         retrieval = self.retriever.search(question, k=k or current().answer_passages)
         semantics = Meaning.of(retrieval.query_vector, self.index)
-        return explain(question, retrieval.hits, self.index.bm25, self.occurs, semantics)
+        return explain(question, retrieval.hits, self.index.term_stats, self.occurs, semantics)
+
+    def close(self) -> None:
+        """Release what searching holds outside this process (nothing for in-process shards)."""
+        self.retriever.shards.close()
 
 
 def _rounded(timings: dict[str, float]) -> dict[str, float]:
     return {k: round(v, 3) for k, v in timings.items()}
 
 
+class Serving(Protocol):
+    """How this process opens pipelines (`gongyou serve --ray` chooses a Ray cluster's)."""
+
+    distributed: bool  # whether other processes do the searching
+
+    def open(
+        self, index_dir: Path, embed_model: str | None, answerer: AnswererConfig | None = None
+    ) -> Pipeline: ...
+
+
+class InProcess:
+    """Pipelines that search every shard in this process (the single-machine default)."""
+
+    distributed = False
+
+    def open(
+        self, index_dir: Path, embed_model: str | None, answerer: AnswererConfig | None = None
+    ) -> Pipeline:
+        return Pipeline(index_dir, embed_model, answerer)
+
+
+IN_PROCESS = InProcess()
+_serving: Serving = IN_PROCESS
 _cache: dict[tuple[str, str | None, AnswererConfig | None], Pipeline] = {}
 _lock = threading.Lock()
+
+
+def serve_with(serving: Serving) -> None:
+    """Open this process's pipelines through `serving` from now on (cached ones are closed)."""
+    global _serving
+    with _lock:
+        _serving = serving
+        for pipeline in _cache.values():
+            pipeline.close()
+        _cache.clear()
 
 
 def get_pipeline(
@@ -172,6 +233,8 @@ def get_pipeline(
         cached = _cache.get(key)
         build = current_build(Path(index_dir))
         if cached is None or build is None or cached.index.folder != build:
-            cached = Pipeline(Path(index_dir), embed_model, answerer)
-            _cache[key] = cached
+            fresh = _serving.open(Path(index_dir), embed_model, answerer)
+            if cached is not None:
+                cached.close()  # a remote pipeline lets in-flight questions finish first
+            _cache[key] = cached = fresh
         return cached

@@ -11,6 +11,7 @@ from typing import Any
 from app.answer.labels import citation_label, meta_text, section_of
 from app.models import Hit
 from app.pipeline import AskResult, SearchResult
+from app.search.coverage import Coverage
 
 __all__ = ["ask_json", "ask_text", "citation_label", "hit_json", "meta_text", "search_json", "search_text"]
 
@@ -37,10 +38,18 @@ def hit_json(hit: Hit, language: str = "zh-Hans") -> dict[str, Any]:
     }
 
 
+def _shards(coverage: Coverage) -> dict[str, Any]:
+    """{"shards": ...} for a sharded or distributed index: which shards answered; else nothing."""
+    return {"shards": coverage.as_mode()} if coverage.reported else {}
+
+
 def search_json(result: SearchResult) -> dict[str, Any]:
     return {
         "question": result.question,
         "results": [hit_json(h) for h in result.hits],
+        **_shards(
+            result.coverage
+        ),  # a sharded or distributed index: which shards answered (app/search/coverage.py)
         "timings_ms": result.timings_ms,
     }
 
@@ -60,7 +69,7 @@ def ask_json(result: AskResult, mode: dict[str, Any]) -> dict[str, Any]:
         "refused": answer.refused,
         "refusal_rule": answer.refusal.rule if answer.refusal else None,  # app/answer/evidence/registry.py
         "citations": citations,
-        "mode": {**mode, **result.report.mode()},  # mode.answerer: which answerer answered
+        "mode": {**mode, **result.report.mode(), **_shards(result.coverage)},
         "generation": result.report.generation(),  # what a model wrote and what was removed, or null
         "timings_ms": result.timings_ms,
     }

@@ -105,6 +105,20 @@ class Settings:
     # The same for an English sentence against Chinese passages (cross-lingual cosines run lower).
     support_min_english: float = 0.83
 
+    # --- distributed serving and builds (Ray: app/cluster/)
+    # How long a question waits for a shard before answering without it (and saying so). A shard
+    # of the LeCoQA × 8.4 index (100k passages in 4 shards) ranks a question in a few ms and a
+    # round trip through Ray costs about 1 ms here, so only a failed or restarting shard waits this
+    # long; 1.5 s keeps a partial answer inside the 2 s budget of `gongyou ask`
+    # (scripts/bench_scale.py).
+    shard_deadline_ms: float = 1500.0
+    # Ray resources each actor reserves: one core per shard and per answering replica.
+    ray_shard_cpus: float = 1.0
+    ray_replica_cpus: float = 1.0
+    ray_replica_concurrency: int = 4  # questions one replica interleaves while it waits on shards
+    build_batch_attempts: int = 3  # a batch whose worker died this often stops the build
+    tokenize_batch: int = 1000  # passages per tokenizing task on a Ray worker
+
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 

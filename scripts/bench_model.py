@@ -80,7 +80,8 @@ def first_build() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-m", "app", "build", "--corpus", str(ROOT / "corpus"), "--index", f"{tmp}/index"],
+            [sys.executable, "-m", "app", "build", "--corpus", str(ROOT / "corpus"),
+             "--index", f"{tmp}/index"],
             capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
         )  # fmt: skip
         seconds = time.perf_counter() - started

@@ -36,6 +36,23 @@ def pipeline(shipped_index: Path):
     return Pipeline(shipped_index)
 
 
+SHIPPED_SHARDS = 3  # the shipped corpus has 5 documents
+
+
+@pytest.fixture(scope="session")
+def sharded_index(shipped_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped corpus in 3 shards, built over a copy of `shipped_index` (every vector reused)."""
+    import shutil
+
+    from app.index.build import build
+
+    index_dir = tmp_path_factory.mktemp("sharded") / "index"
+    shutil.copytree(shipped_index, index_dir)
+    result = build(CORPUS, index_dir, progress=False, shards=SHIPPED_SHARDS)
+    assert result.manifest["embedded_chunks"] == 0  # reused by content hash
+    return index_dir
+
+
 def benchmark_dir(name: str) -> Path:
     """A shared benchmark folder, or skip with the reason when it is absent (a user's fresh clone)."""
     folder = BENCHMARKS / name

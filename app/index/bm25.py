@@ -8,10 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from app.settings import current
+
+if TYPE_CHECKING:
+    from app.index.bm25_vectorised import CollectionStats
 
 
 class BM25Index:
@@ -36,10 +40,18 @@ class BM25Index:
 
     @classmethod
     def from_ids(
-        cls, ids: list[np.ndarray], vocab: dict[str, int], k1: float | None = None, b: float | None = None
+        cls,
+        ids: list[np.ndarray],
+        vocab: dict[str, int],
+        k1: float | None = None,
+        b: float | None = None,
+        collection: CollectionStats | None = None,
     ) -> BM25Index:
         """Index passages given as arrays of ids into vocab (ids 0..len(vocab)-1; an empty
-        passage counts as the one token ""). Used by incremental builds that keep token ids."""
+        passage counts as the one token ""). Used by incremental builds that keep token ids.
+
+        `collection` gives a shard the whole index's idf and average length (app/index/shards.py).
+        """
         from app.index.bm25_vectorised import VectorisedBM25
 
         empty = vocab.setdefault("", len(vocab))
@@ -47,6 +59,7 @@ class BM25Index:
         k1 = current().bm25_k1 if k1 is None else k1
         b = current().bm25_b if b is None else b
         model = VectorisedBM25(k1=k1, b=b)
+        model.collection = collection
         model.index((ids, vocab), show_progress=False)  # bm25s's entry point for ids + vocabulary
         return cls(model)
 

@@ -9,6 +9,7 @@ Importing this module imports bm25s (and scipy, about 0.5 s): only build and loa
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import bm25s
 import numpy as np
@@ -16,13 +17,38 @@ import numpy as np
 BLOCK = 4096  # passages whose (passage, token) pairs are sorted at once: bounds the extra memory
 
 
+@dataclass(frozen=True)
+class CollectionStats:
+    """What a shard's scores take from the whole collection: the idf of each of the shard's
+    tokens (in the shard's vocabulary order) and the average passage length."""
+
+    idf: np.ndarray
+    avgdl: float
+
+
+def lucene_idf(df: np.ndarray, n_docs: int, dtype) -> np.ndarray:
+    """bm25s's "lucene" idf of each token from its document frequency (0 where df is 0)."""
+    idf = np.zeros(df.size, dtype=dtype)
+    seen = df > 0
+    idf[seen] = np.log(1 + (n_docs - df[seen] + 0.5) / (df[seen] + 0.5))
+    return idf
+
+
 def lucene_score_matrix(
-    parts: Sequence[np.ndarray], n_vocab: int, k1: float, b: float, dtype, int_dtype
+    parts: Sequence[np.ndarray],
+    n_vocab: int,
+    k1: float,
+    b: float,
+    dtype,
+    int_dtype,
+    collection: CollectionStats | None = None,
 ) -> dict:
     """bm25s's "lucene" scores as its CSC matrix (token columns, passage rows), vectorised.
 
     Term frequencies are counted a block of passages at a time, so memory stays near that of
-    the (passage, token) pairs themselves, as in bm25s.
+    the (passage, token) pairs themselves, as in bm25s. With `collection` (a shard of a larger
+    index), idf and the average length are the whole collection's, so every score equals the
+    one the unsharded index gives the same passage.
     """
     n_docs = len(parts)
     lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=n_docs)
@@ -42,10 +68,11 @@ def lucene_score_matrix(
         tfs.append(np.diff(np.append(first, keys.size)))
     pair_doc, pair_tok, tf = np.concatenate(docs), np.concatenate(toks), np.concatenate(tfs).astype(dtype)
     df = np.bincount(pair_tok, minlength=n_vocab)
-    idf = np.zeros(n_vocab, dtype=dtype)
-    seen = df > 0
-    idf[seen] = np.log(1 + (n_docs - df[seen] + 0.5) / (df[seen] + 0.5))
-    tfc = tf / (k1 * ((1 - b) + b * lengths[pair_doc] / lengths.mean()) + tf) if n_docs else tf
+    if collection is None:
+        idf, avgdl = lucene_idf(df, n_docs, dtype), lengths.mean() if n_docs else 1.0
+    else:
+        idf, avgdl = collection.idf.astype(dtype, copy=False), collection.avgdl
+    tfc = tf / (k1 * ((1 - b) + b * lengths[pair_doc] / avgdl) + tf) if n_docs else tf
     data = (idf[pair_tok] * tfc).astype(dtype)
     order = np.argsort(pair_tok, kind="stable")
     indptr = np.zeros(n_vocab + 1, dtype=np.int64)
@@ -58,8 +85,11 @@ class VectorisedBM25(bm25s.BM25):
     """bm25s.BM25 whose "lucene" index is computed by `lucene_score_matrix`.
 
     Token ids must be 0..len(unique_token_ids)-1, as bm25s's own build also assumes. Other
-    scoring methods are left to bm25s.
+    scoring methods are left to bm25s. `collection` (set before `index()`) makes a shard score
+    with the whole collection's statistics.
     """
+
+    collection: CollectionStats | None = None
 
     def build_index_from_ids(
         self,
@@ -74,5 +104,11 @@ class VectorisedBM25(bm25s.BM25):
             )
         self.nonoccurrence_array = None  # only bm25l and bm25+ use one, as in bm25s
         return lucene_score_matrix(
-            corpus_token_ids, len(unique_token_ids), self.k1, self.b, self.dtype, self.int_dtype
+            corpus_token_ids,
+            len(unique_token_ids),
+            self.k1,
+            self.b,
+            self.dtype,
+            self.int_dtype,
+            self.collection,
         )

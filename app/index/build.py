@@ -34,6 +34,7 @@ from app.index.store import (
     rebuild_hint,
     write_index,
 )
+from app.index.workers import BuildWorkers
 from app.ingest.report import LoadReport
 from app.ingest.walk import load_corpus
 from app.limits import MAX_FILE_BYTES
@@ -99,6 +100,7 @@ def _rewrite(index: Index, index_dir: Path, chunks, metas, hashes, embedder, pro
         previous=index,
         progress=progress,
         exclusive=exclusive,
+        shards=index.shard_count,  # an update keeps the index's sharding
     )
 
 
@@ -167,12 +169,18 @@ def build(
     embedder: Embedder | None = None,
     max_file_bytes: int = MAX_FILE_BYTES,
     follow_links: bool = False,
+    shards: int = 1,
+    workers: BuildWorkers | None = None,
 ) -> BuildResult:
     """Index a whole corpus into index_dir; raises CorpusProblem for a missing or unreadable corpus.
 
     Chunks whose text is unchanged since the current build keep their vectors and tokens. Symbolic
     links out of the corpus folder are followed only with `follow_links` (app/ingest/tree.py).
+    `shards` > 1 writes that many shards by document (app/index/shards.py); `workers` (default:
+    this process, else e.g. a Ray cluster's, app/cluster/build.py) embed and tokenize.
     """
+    if shards < 1:
+        raise BadInput(f"--shards must be at least 1 (got {shards}).")
     started = time.perf_counter()
     chunk_size = current().chunk_size if chunk_size is None else chunk_size
     chunk_overlap = current().chunk_overlap if chunk_overlap is None else chunk_overlap
@@ -208,6 +216,8 @@ def build(
             previous=previous,
             progress=progress,
             exclusive=exclusive,
+            shards=shards,
+            workers=workers,
         )
     result = BuildResult(manifest, report, time.perf_counter() - started)
     if previous is not None:

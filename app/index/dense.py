@@ -13,15 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from app.index.workers import EMBED_BATCH
 from app.settings import current
 
 if TYPE_CHECKING:
     from app.index.embedders.base import Embedder
     from app.index.store import Index
-
-# Passages per embedder call: the progress bar (passages per second) moves every few seconds with a
-# real model, and each call is large enough for the torch engine (app/settings.py torch_min_batch).
-EMBED_BATCH = 128
+    from app.index.workers import BuildWorkers
 
 
 def dense_kind(passages: int) -> str:
@@ -72,24 +70,29 @@ def embed_with_reuse(
     embedder: Embedder,
     previous: Index | None,
     progress: bool,
+    workers: BuildWorkers | None = None,
 ) -> tuple[np.ndarray, int]:
     """Vectors for all texts and how many were embedded, copying those the previous build has.
 
     Reuse needs the very embedder that made the old vectors (its name and recorded identity).
-    Texts are embedded in order of length, so each batch pads little.
+    Texts are embedded in order of length, so each batch pads little; `workers` (default: this
+    process) embed them.
     """
+    from app.index.workers import LocalWorkers
+
     vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     reused: dict[int, int] = {}
     if previous is not None and _same_embedder(previous, embedder):
         old_keys = {k: i for i, k in enumerate(previous.vector_keys())}
         reused = {i: old_keys[k] for i, k in enumerate(keys) if k in old_keys}
         if reused:
-            old_vectors = previous.dense.reconstruct_n(0, previous.dense.ntotal)
+            old_vectors = previous.vectors()
             old_rows = np.fromiter(reused.values(), dtype=np.int64, count=len(reused))
             vectors[np.fromiter(reused.keys(), dtype=np.int64, count=len(reused))] = old_vectors[old_rows]
-    todo = [i for i in range(len(texts)) if i not in reused]
+    todo = sorted((i for i in range(len(texts)) if i not in reused), key=lambda i: len(texts[i]))
     if todo:
-        vectors[todo] = embed_in_batches([texts[i] for i in todo], embedder, progress, "passages")
+        workers = workers or LocalWorkers()
+        vectors[todo] = workers.embed(embedder, [texts[i] for i in todo], progress)
     return vectors, len(todo)
 
 

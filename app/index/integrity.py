@@ -96,15 +96,23 @@ def check_agreement(manifest: dict[str, Any], chunks: list, docs: dict, dense: A
     count = manifest["chunk_count"]
     if len(chunks) != count:
         raise Damage(f"chunks.jsonl holds {len(chunks)} passages, the manifest says {count}")
-    if dense.ntotal != count:
-        raise Damage(f"dense.faiss holds {dense.ntotal} vectors for {count} passages")
-    dim = manifest["embedder"]["dim"]
-    if dense.d != dim:
-        raise Damage(f"its vectors have {dense.d} dimensions, the embedder {dim}")
+    sharding = manifest.get("shards")
+    if sharding:  # each shard's vectors and BM25 are checked by whoever loads the shard
+        if sum(sharding.get("passages", [])) != count:
+            raise Damage(
+                f"its shards hold {sum(sharding.get('passages', []))} passages, the manifest says {count}"
+            )
+    else:
+        if dense.ntotal != count:
+            raise Damage(f"dense.faiss holds {dense.ntotal} vectors for {count} passages")
+        dim = manifest["embedder"]["dim"]
+        if dense.d != dim:
+            raise Damage(f"its vectors have {dense.d} dimensions, the embedder {dim}")
     orphan = next((c for c in chunks if c.doc_id not in docs), None)
     if orphan is not None:
         raise Damage(f"passage {orphan.chunk_id} belongs to a document missing from docs.json")
-    _check_bm25(bm25.model.scores, len(bm25.vocab), count)
+    if bm25 is not None:
+        _check_bm25(bm25.model.scores, len(bm25.vocab), count)
 
 
 def _check_bm25(scores: dict[str, Any], vocab: int, count: int) -> None:

@@ -7,6 +7,9 @@ Layout of an index folder (`--index`, default `index/`):
                 dense.faiss (app.index.dense), bm25/ (app.index.bm25),
                 token_ids.npy, token_offsets.npy, token_vocab.txt (app.index.tokens)
 
+A sharded build (`gongyou build --shards N`) keeps the same catalogue and one manifest, with
+shards/<k>/ in place of dense.faiss and bm25/ (app.index.shards).
+
 A build is written into a temporary folder, renamed into `builds/`, and only then does CURRENT
 point at it, so an interrupted build never leaves a broken index: readers keep the previous one.
 Vectors and BM25 tokens of chunks whose text is unchanged (same vector key) are copied from the
@@ -27,6 +30,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from app.errors import GongyouError
 from app.index.bm25 import BM25Index
 from app.index.dense import dense_index, dense_kind, embed_with_reuse, read_dense, write_dense
@@ -39,9 +44,12 @@ from app.index.integrity import (
     check_manifest,
     verify_checksums,
 )
+from app.index.lexicon import Lexicon
 from app.index.parts import doc_meta, read_chunks, read_part
 from app.index.sentence_vectors import SentenceVectors, read_sentence_vectors, write_sentence_vectors
+from app.index.shards import sharded_vectors, write_shards
 from app.index.tokens import TOKENIZER, save_token_ids, token_ids_with_reuse, tokens_fingerprint
+from app.index.workers import BuildWorkers, LocalWorkers
 from app.models import Chunk, DocMeta
 from app.settings import current
 
@@ -63,18 +71,46 @@ def damaged(index_dir: Path, what: str) -> IndexProblem:
 
 @dataclass
 class Index:
+    """A loaded build. An unsharded one holds its vectors (`dense`) and BM25 (`bm25`); a sharded
+    one holds neither (each shard is loaded by whoever searches it, app/search/scatter.py) but the
+    whole collection's statistics (`lexicon`). Both hold every passage and document."""
+
     folder: Path  # the build folder
     manifest: dict[str, Any]
     chunks: list[Chunk]
     docs: dict[str, DocMeta]
-    dense: Any  # faiss.Index
-    bm25: BM25Index
+    dense: Any  # faiss.Index, None when sharded
+    bm25: BM25Index | None  # None when sharded
     doc_hashes: dict[str, str] = field(default_factory=dict)
     sentences: SentenceVectors | None = None  # a vector per sentence (real models only)
+    lexicon: Lexicon | None = None  # the global statistics of a sharded index
 
     @property
     def build_id(self) -> str:
         return self.manifest["build_id"]
+
+    @property
+    def shard_count(self) -> int:
+        """How many shards the build has (an unsharded build: 1)."""
+        return int((self.manifest.get("shards") or {}).get("count", 1))
+
+    @property
+    def sharded(self) -> bool:
+        return "shards" in self.manifest
+
+    @property
+    def term_stats(self) -> BM25Index | Lexicon:
+        """What answers idf(token) for the whole collection, sharded or not."""
+        stats = self.lexicon if self.sharded else self.bm25
+        assert stats is not None
+        return stats
+
+    def vectors(self) -> np.ndarray:
+        """Every passage's vector, in row order."""
+        if not self.sharded:
+            return self.dense.reconstruct_n(0, self.dense.ntotal)
+        dim = int(self.manifest["embedder"]["dim"])
+        return sharded_vectors(self.folder, self.shard_count, len(self.chunks), dim)
 
     @property
     def embedder_name(self) -> str:
@@ -140,12 +176,17 @@ def write_index(
     progress: bool = True,
     on_stage: Callable[[str], None] | None = None,
     exclusive: bool = False,
+    shards: int = 1,
+    workers: BuildWorkers | None = None,
 ) -> dict[str, Any]:
     """Write a new build from chunks and make it current. Returns its manifest.
 
     `exclusive`: the caller holds the index's writer lock, so no other build is being written.
+    `shards` > 1 writes a sharded build (app/index/shards.py); `workers` (default: this process)
+    embed and tokenize the passages that need it.
     """
     started = time.perf_counter()
+    workers = workers or LocalWorkers()
     index_dir.mkdir(parents=True, exist_ok=True)
     builds = index_dir / "builds"
     builds.mkdir(exist_ok=True)
@@ -156,15 +197,23 @@ def write_index(
         texts = [index_text(c, docs[c.doc_id]) for c in chunks]
         keys = [vector_key(c, docs[c.doc_id]) for c in chunks]
         on_stage and on_stage("embedding")
-        vectors, embedded = embed_with_reuse(texts, keys, embedder, previous, progress)
+        vectors, embedded = embed_with_reuse(texts, keys, embedder, previous, progress, workers)
         on_stage and on_stage("indexing")
-        write_dense(dense_index(vectors), tmp / "dense.faiss")
         sentence_record = write_sentence_vectors(
             tmp, chunks, embedder, previous.folder if previous else None, progress
         )
         fingerprint = tokens_fingerprint()
-        token_ids, words = token_ids_with_reuse(texts, keys, previous, fingerprint)
-        BM25Index.from_ids(token_ids, {w: i for i, w in enumerate(words)}).save(tmp / "bm25")
+        token_ids, words = token_ids_with_reuse(texts, keys, previous, fingerprint, workers)
+        sharding: dict[str, Any] = {}
+        shards = min(shards, len(docs))  # a shard holds whole documents: none may stay empty
+        if shards > 1:
+            doc_of_row = [c.doc_id for c in chunks]
+            sharding = {"shards": write_shards(tmp, shards, doc_of_row, vectors, token_ids, words)}
+            dense_kinds = sorted(set(sharding["shards"]["dense_index"]))
+        else:
+            write_dense(dense_index(vectors), tmp / "dense.faiss")
+            BM25Index.from_ids(token_ids, {w: i for i, w in enumerate(words)}).save(tmp / "bm25")
+            dense_kinds = [dense_kind(len(chunks))]
         save_token_ids(tmp, token_ids, words)
         # vars(), not dataclasses.asdict: no deep copy (asdict was ~0.5 s of a 12k-passage add).
         with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as out:
@@ -187,7 +236,7 @@ def write_index(
                 "requested": requested_embedder,
                 **embedder.identity,
             },
-            "dense_index": dense_kind(len(chunks)),
+            "dense_index": "/".join(dense_kinds),
             "tokenizer": TOKENIZER,
             "tokens_fingerprint": fingerprint,
             "chunk_count": len(chunks),
@@ -197,6 +246,8 @@ def write_index(
             "tuning": current().as_dict(),
             "embedded_chunks": embedded,
             "sentences": sentence_record,
+            **sharding,
+            "build": workers.facts(),  # where it ran: build facts, like build_id and build_seconds
             "build_seconds": round(time.perf_counter() - started, 3),
         }
         (tmp / "vector_keys.txt").write_text("\n".join(keys), encoding="utf-8")
@@ -282,6 +333,8 @@ def load_index(index_dir: Path) -> Index:
     manifest = _manifest_of(build, index_dir)
     if problem := out_of_date(manifest, index_dir):
         raise IndexProblem(f"{problem} Rebuild it: {rebuild_hint(index_dir)}")
+    sharding = manifest.get("shards")
+    dense = bm25 = lexicon = None
     try:
         verify_checksums(build, manifest, QUERY_PARTS)
         chunks = read_part("chunks.jsonl", lambda: read_chunks(build / "chunks.jsonl"))
@@ -290,13 +343,18 @@ def load_index(index_dir: Path) -> Index:
         )
         docs = read_part("docs.json", lambda: {d: doc_meta(v["meta"]) for d, v in raw_docs.items()})
         hashes = read_part("docs.json", lambda: {d: v.get("content_hash", "") for d, v in raw_docs.items()})
-        dense = read_part("dense.faiss", lambda: read_dense(build / "dense.faiss"))
-        bm25 = read_part("bm25/", lambda: BM25Index.load(build / "bm25"))
+        if sharding:  # the shards themselves are loaded by whoever searches them
+            lexicon = read_part(
+                "lexicon", lambda: Lexicon.load(build, int(sharding["n_docs"]), float(sharding["avgdl"]))
+            )
+        else:
+            dense = read_part("dense.faiss", lambda: read_dense(build / "dense.faiss"))
+            bm25 = read_part("bm25/", lambda: BM25Index.load(build / "bm25"))
         sentence_vectors = read_part("sentences", lambda: read_sentence_vectors(build, manifest))
         check_agreement(manifest, chunks, docs, dense, bm25)
     except Damage as exc:
         raise damaged(index_dir, str(exc)) from exc
-    return Index(build, manifest, chunks, docs, dense, bm25, hashes, sentence_vectors)
+    return Index(build, manifest, chunks, docs, dense, bm25, hashes, sentence_vectors, lexicon)
 
 
 def check_embedder(index: Index, index_dir: Path, requested: str | None) -> None:

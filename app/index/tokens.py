@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from app.text.segment import tokenize_many
-
 if TYPE_CHECKING:
     from app.index.store import Index
+    from app.index.workers import BuildWorkers
 
 TOKENIZER = "jieba-words+han-bigrams-v3"
 
@@ -55,14 +54,22 @@ def _read_token_ids(
 
 
 def token_ids_with_reuse(
-    texts: list[str], keys: list[str], previous: Index | None, fingerprint: str
+    texts: list[str],
+    keys: list[str],
+    previous: Index | None,
+    fingerprint: str,
+    workers: BuildWorkers | None = None,
 ) -> tuple[list[np.ndarray], list[str]]:
     """BM25 token ids of each text and the vocabulary they index.
 
-    Passages the previous build tokenized keep their ids (jieba runs only on new text); the
-    vocabulary is then compacted to the words still used, so document frequencies stay exact.
-    Tokens are mapped to ids as they come: no build holds every token as a string at once.
+    Passages the previous build tokenized keep their ids (jieba runs only on new text, on
+    `workers`, default this process); the vocabulary is then compacted to the words still used,
+    so document frequencies stay exact. Tokens are mapped to ids as they come, in text order
+    (ids do not depend on who tokenized): no build holds every token as a string at once.
     """
+    from app.index.workers import LocalWorkers
+
+    workers = workers or LocalWorkers()
     store = _read_token_ids(previous, fingerprint)
     row_of, old_ids, offsets, words = store or ({}, np.zeros(0, np.int32), np.zeros(1, np.int64), [""])
     vocab = {w: i for i, w in enumerate(words)}
@@ -75,7 +82,7 @@ def token_ids_with_reuse(
             parts.append(old_ids[:0])
         else:
             parts.append(old_ids[offsets[row] : offsets[row + 1]])
-    for i, tokens in zip(todo, tokenize_many([texts[i] for i in todo]) if todo else ()):
+    for i, tokens in zip(todo, workers.tokenize([texts[i] for i in todo]) if todo else ()):
         parts[i] = np.array([vocab.setdefault(t, len(vocab)) for t in tokens or [""]], dtype=np.int32)
     vocab.setdefault("", len(vocab))
     words = list(vocab)  # insertion order is id order

@@ -1,8 +1,10 @@
 """The legs of retrieval: each ranks the index's passages for a query its own way.
 
 BM25 scores the question's tokens plus, at a lower weight, the tokens of its expansion terms;
-the dense leg embeds the expanded question and searches the vector index. Each leg returns its
+the dense leg searches the vector index with the embedded expanded question. Each leg returns its
 best candidates (row, its own score) and the time it took; app/search/fusion.py merges them.
+Candidates are ordered by score, ties by the lower row, so the best `want` of a whole index are
+exactly the best `want` of the best `want` of each of its shards (app/search/scatter.py).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Query:
     tokens: list[str]  # BM25 tokens of the question
     extra_tokens: list[str]  # BM25 tokens of its expansion terms, weighted lower
     expanded: str  # the question followed by its glossary terms, for the embedder
+    vector: np.ndarray | None = None  # `expanded` embedded once (1 × dim), sent to every shard
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,6 @@ class Candidate:
 class LegResult:
     candidates: list[Candidate] = field(default_factory=list)  # best first
     timings_ms: dict[str, float] = field(default_factory=dict)
-    query_vector: np.ndarray | None = None  # the dense leg's embedding of the question
 
     @property
     def rows(self) -> list[int]:
@@ -50,11 +52,16 @@ class LegResult:
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:
+    """The rows of the n highest scores, best first; equal scores in row order (also at the
+    cut-off, so the choice among tied rows never depends on the partition's whims)."""
     n = min(n, scores.size)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    part = np.argpartition(-scores, n - 1)[:n]
-    return part[np.argsort(-scores[part], kind="stable")]
+    threshold = scores[np.argpartition(-scores, n - 1)[n - 1]]
+    above = np.flatnonzero(scores > threshold)
+    tied = np.flatnonzero(scores == threshold)[: n - above.size]
+    chosen = np.concatenate([above, tied])
+    return chosen[np.lexsort((chosen, -scores[chosen]))]
 
 
 class BM25Leg:
@@ -78,21 +85,39 @@ class BM25Leg:
 
 
 class DenseLeg:
-    """Semantic candidates: the nearest passages to the embedded expanded question."""
+    """Semantic candidates: the nearest passages to the embedded expanded question.
 
-    def __init__(self, dense, embedder: Embedder, size: int) -> None:
+    The question is embedded here unless the query already carries its vector (a sharded
+    search embeds it once for all shards; a shard then needs no embedder).
+    """
+
+    def __init__(self, dense, embedder: Embedder | None, size: int) -> None:
         self.dense = dense  # the faiss index of the passages' vectors
         self.embedder = embedder
         self.size = size
-        self.fusion_weight = embedder.fusion_weight
+
+    @property
+    def fusion_weight(self) -> float:
+        assert self.embedder is not None, "the fusion weight is the embedder's"
+        return self.embedder.fusion_weight
 
     def rank(self, query: Query, want: int) -> LegResult:
         if not self.size:
             return LegResult()
         start = time.perf_counter()
-        vector = self.embedder.embed_queries([query.expanded])
+        vector = query.vector
+        if vector is None:
+            assert self.embedder is not None, "a query without its vector needs the embedder"
+            vector = self.embedder.embed_queries([query.expanded])
         embedded = time.perf_counter()
-        sims, rows = self.dense.search(vector, min(want, self.size))
-        candidates = [Candidate(int(row), float(sim)) for row, sim in zip(rows[0], sims[0]) if row >= 0]
-        timings = {"embed": (embedded - start) * 1000, "dense": (time.perf_counter() - embedded) * 1000}
-        return LegResult(candidates, timings, vector[0])
+        sims, rows = self.dense.search(np.asarray(vector, dtype=np.float32), min(want, self.size))
+        pairs = sorted(((float(s), int(r)) for r, s in zip(rows[0], sims[0]) if r >= 0), key=_best_first)
+        timings = {"dense": (time.perf_counter() - embedded) * 1000}
+        if query.vector is None:
+            timings = {"embed": (embedded - start) * 1000, **timings}
+        return LegResult([Candidate(row, sim) for sim, row in pairs], timings)
+
+
+def _best_first(pair: tuple[float, int]) -> tuple[float, int]:
+    """Sort key of (score, row): higher score first, then the lower row."""
+    return (-pair[0], pair[1])

@@ -38,7 +38,11 @@ QUERY_THREADS = 1
 
 
 def cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    """Cores a build may use: those this process may run on, at most OMP_NUM_THREADS when set
+    (a Ray worker reserving one CPU has it set to 1, so two workers do not fight over cores)."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    limit = os.environ.get("OMP_NUM_THREADS", "")
+    return max(1, min(usable, int(limit))) if limit.isdigit() and int(limit) > 0 else usable
 
 
 def _cpu_problem() -> str | None:
