@@ -32,9 +32,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.answer.sentences import sentences as split_sentences  # noqa: E402
-
 from app.generate.support import E5Support  # noqa: E402
+from app.text.sentences import sentences as split_sentences  # noqa: E402
 
 BENCH = ROOT.parent / "shared" / "benchmarks"
 _ASKING = re.compile(

@@ -21,7 +21,7 @@ from typing import Protocol
 
 import numpy as np
 
-from app.answer.sentences import sentences as passage_sentences
+from app.text.sentences import sentences as passage_sentences
 
 
 @dataclass(frozen=True)

@@ -77,8 +77,12 @@ def local_question(question: str) -> LocalQuestion | None:
 
 
 def local_rule_decides(case: Case) -> str | None:
-    """The question asks the amount of something local rules set (最低工资标准, 高温补贴), and no
-    document retrieved that is not national (a province's rules, a company's notice) speaks of it."""
+    """The question asks an amount that local rules set, and no local document retrieved states it.
+
+    Such amounts (最低工资标准, 高温补贴) are set by each province or city; a national law's
+    passage is not the answer, so the refusal points to the local rules and the hotline. Local
+    means not national: a province's rules or a company's notice that speaks of the thing asked.
+    """
     asks_amount = case.wanted is not None and case.wanted.name in SUM_TYPES
     if not (asks_amount or _ASKS_AMOUNT.search(match_form(case.question) + " " + case.question.lower())):
         return None
