@@ -60,12 +60,14 @@ class Settings:
     list_bonus: float = 0.15  # for an enumeration, when the question asks for a list
     max_sentences: int = 3
     second_sentence_share: float = 0.8  # a further sentence scores at least this share of the best
+    # ... and its cosine with the question is at most this much lower than the best's (real models)
+    second_sentence_meaning_gap: float = 0.02
     # The best sentence may fail an evidence test that a close second (within 5% of its score) passes.
     sentences_tried: int = 2
     tried_score_share: float = 0.95
     max_sentence_chars: int = 140  # longer sentences are cut to their best run of clauses
     trim_states_bonus: float = 0.5  # when cutting, a run that states what is asked counts this more
-    meaning_weight: float = 0.0  # × the sentence's cosine with the question (real models only)
+    meaning_weight: float = 0.0  # × (the sentence's cosine with the question − the median sentence's)
     # Cross-references (app/answer/crossrefs.py): a quoted 依照本法第八十七条 adds article 87, whose
     # 第四十七条 adds article 47 (3 steps); at most this many added passages per answer.
     crossref_depth: int = 3
