@@ -4,7 +4,8 @@ bridge from English to the Chinese passages.
 eval/english_rewordings.jsonl groups rewordings of a question about the shipped corpus; within a
 group every rewording is answered from the same passage with the expected figure, or every one is
 refused (`expect` null). The words differ on purpose ("national-level craftsmen" and "great
-craftsmen" for 大国工匠), so a glossary entry alone cannot make a group agree.
+craftsmen" for 大国工匠), so a glossary entry alone cannot make a group agree. A group with a
+`known_gap` says why it still fails and is expected to fail (strictly: a fix must update the file).
 """
 
 from __future__ import annotations
@@ -28,12 +29,20 @@ def test_the_groups_file_has_its_schema() -> None:
     groups = _groups()
     assert len(groups) >= 8 and len({g["id"] for g in groups}) == len(groups)
     for group in groups:
-        assert set(group) == {"id", "expect", "rewordings"}, group["id"]
+        assert set(group) == {"id", "expect", "rewordings", "known_gap"}, group["id"]
         assert len(group["rewordings"]) >= 2 and all(q.isascii() for q in group["rewordings"]), group["id"]
         assert group["expect"] is None or isinstance(group["expect"], str)
 
 
-@pytest.mark.parametrize("group", _groups(), ids=lambda g: g["id"])
+def _cases() -> list:
+    """Each group; a group with a `known_gap` is expected to fail, strictly (a fix must update it)."""
+    return [
+        pytest.param(g, marks=pytest.mark.xfail(strict=True, reason=g["known_gap"])) if g["known_gap"] else g
+        for g in _groups()
+    ]
+
+
+@pytest.mark.parametrize("group", _cases(), ids=lambda g: g["id"])
 def test_rewordings_get_the_same_answer(pipeline, group: dict) -> None:
     results = [pipeline.ask(question) for question in group["rewordings"]]
     refused = [r.answer.refused for r in results]
