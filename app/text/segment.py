@@ -36,11 +36,6 @@ def _jieba():
     return jieba
 
 
-def words(text: str) -> list[str]:
-    """jieba's words of the text as written (no normalisation, stopwords kept)."""
-    return _jieba().lcut(text)
-
-
 def pos_tags(text: str) -> list[tuple[str, str]]:
     """jieba's (word, part-of-speech) pairs: "n" nouns, "v" verbs, "nr" people, "ns" places..."""
     _jieba()
