@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.evaluation.cache import cache_root, cached_index  # noqa: E402
-from app.evaluation.datasets import Dataset, load_benchmark, load_dev  # noqa: E402
+from app.evaluation.datasets import Dataset, load_benchmark, load_dev, load_statute_set  # noqa: E402
 from app.evaluation.judge import attach_text_relevance, chunk_forms  # noqa: E402
 from app.evaluation.metrics import hit_at_k, recall_at_k  # noqa: E402
 from app.index.embedders.registry import DEFAULT_MODEL  # noqa: E402
@@ -40,6 +40,8 @@ SETS = {
         BENCHMARKS / "lecoqa", str(ROOT / "eval" / "labour_statutes.jsonl"), split, None
     ),
     "rgb": lambda split: load_benchmark(BENCHMARKS / "rgb_zh", None, split, None),
+    # the labour set asked against the shipped corpus (its laws), as `gongyou eval --set` does
+    "labour-shipped": lambda split: load_statute_set(ROOT / "eval" / "labour_statutes.jsonl", split, None),
 }  # fmt: skip
 
 

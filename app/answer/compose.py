@@ -84,9 +84,16 @@ def _candidates(case: Case) -> list[Candidate]:
                 score += settings.states_bonus
             if lists and sentence.count("、") + sentence.count("；") >= 2:
                 score += settings.list_bonus
-            if meaning is not None:
-                score += settings.meaning_weight * meaning
             candidates.append(Candidate(i, sentence, score, context_cover, meaning))
+    meanings = sorted(c.meaning for c in candidates if c.meaning is not None)
+    if meanings and settings.meaning_weight:
+        # Meaning counts relative to the typical sentence retrieved for this question: the model's
+        # cosines are compressed (0.85-0.92 for most pairs) and run lower across languages, so the
+        # median is the zero point and the shares below keep their sense.
+        typical = meanings[len(meanings) // 2]
+        for c in candidates:
+            if c.meaning is not None:
+                c.score += settings.meaning_weight * (c.meaning - typical)
     candidates.sort(key=lambda c: -c.score)
     return candidates
 
@@ -133,8 +140,14 @@ def weigh(
     for cand in candidates[1:]:
         if len(chosen) >= settings.max_sentences or cand.score < settings.second_sentence_share * best.score:
             break
-        # A second sentence must be as much about the question as the first (same region, same topic).
-        if cand.cover >= best.cover - 1e-9 and all(cand.sentence != c.sentence for c in chosen):
+        # A second sentence must be as much about the question as the first (same region, same topic)
+        # and as close in meaning (a sentence of another document that shares the words is not).
+        close = (
+            cand.meaning is None
+            or best.meaning is None
+            or cand.meaning >= best.meaning - settings.second_sentence_meaning_gap
+        )
+        if cand.cover >= best.cover - 1e-9 and close and all(cand.sentence != c.sentence for c in chosen):
             chosen.append(cand)
     return Weighing(case, checks, trials, chosen, None)
 

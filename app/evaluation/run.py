@@ -8,10 +8,10 @@ from typing import Any
 
 from app.evaluation.datasets import Dataset, Item
 from app.evaluation.judge import KS, evidence_recall, judge_answer, relevant_ranks, score_ranking
+from app.settings import current
 
 TOP = max(KS)  # retrieved per question and mode
 ANSWER_MODE = "hybrid"  # what Pipeline.ask retrieves with
-ANSWER_K = 5  # passages an answer is built from (Pipeline.ask's default)
 
 
 @dataclass
@@ -60,13 +60,13 @@ def retrieval_row(item: Item, ctx: Context, mode: str) -> dict:
 
 
 def answer_row(item: Item, ctx: Context, answerer: Any = None) -> dict:
-    result = ctx.pipeline.ask(item.question, k=ANSWER_K, answerer=answerer)
+    result = ctx.pipeline.ask(item.question, answerer=answerer)  # k: settings.answer_passages
     answer = result.answer
     cited = [unit_of(c.hit, ctx.unit) for c in answer.citations]
     accuracy, passed, why = judge_answer(item, answer.text, answer.refused, cited)
     top = [unit_of(h, ctx.unit) for h in result.hits]
     if not passed and item.gold and not any(u in item.gold for u in top):
-        why += f"; no relevant passage in the top {ANSWER_K} retrieved"
+        why += f"; no relevant passage in the top {current().answer_passages} retrieved"
     row = {
         "answer": answer.text,
         "refused": answer.refused,

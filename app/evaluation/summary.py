@@ -12,7 +12,8 @@ from app import config
 from app.evaluation import metrics as m
 from app.evaluation.datasets import Dataset
 from app.evaluation.judge import KS, RANK_METRICS
-from app.evaluation.run import ANSWER_K, ANSWER_MODE
+from app.evaluation.run import ANSWER_MODE
+from app.settings import current
 
 
 def metric_names() -> list[str]:
@@ -75,7 +76,7 @@ def summarise_answers(rows: list[dict], dataset: Dataset) -> dict:
     answerable = [r for r in done if r["answerable"]]
     unanswerable = [r for r in done if not r["answerable"]]
     out: dict[str, Any] = {
-        "retrieval": f"{ANSWER_MODE} (what `ask` uses), top {ANSWER_K} passages",
+        "retrieval": f"{ANSWER_MODE} (what `ask` uses), top {current().answer_passages} passages",
         "n": len(done),
         "errors": len(rows) - len(done),
         "accuracy": m.rate([r["accuracy"] for r in answerable if r["accuracy"] is not None]),
