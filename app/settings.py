@@ -98,12 +98,14 @@ class Settings:
     # Ask the model when the evidence rules refused? No: verification checks that each sentence is
     # supported, not that the question is answered, so the rules keep deciding whether to answer.
     llm_after_refusal: bool = False
-    # Least cosine (bundled multilingual-e5-small, "query: " on both sides) between a generated
-    # sentence and its cited passage or one of the passage's sentences. Calibrated on training
-    # data by scripts/calibrate_support.py (see the figures there and in the README).
-    support_min: float = 0.85
+    # Support of a generated sentence by its cited passage (app/generate/support.py): cosine
+    # (bundled multilingual-e5-small, "query: " on both sides; the best of the passage and its
+    # sentences) + support_coverage_weight × the share of the sentence's content words the passage
+    # holds. Calibrated on training data by scripts/calibrate_support.py: CALIBRATION_FIGURES
+    support_coverage_weight: float = 0.1
+    support_min: float = 0.98
     # The same for an English sentence against Chinese passages (cross-lingual cosines run lower).
-    support_min_english: float = 0.83
+    support_min_english: float = 0.90
 
     # --- distributed serving and builds (Ray: app/cluster/)
     # How long a question waits for a shard before answering without it (and saying so). A shard
