@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.generate.support import E5Support  # noqa: E402
+from app.settings import current  # noqa: E402
 from app.text.sentences import sentences as split_sentences  # noqa: E402
 
 BENCH = ROOT.parent / "shared" / "benchmarks"
@@ -214,6 +215,24 @@ def main() -> int:
         chosen = choose(rows, args.max_accepted)
         report[f"{name}/{group}"] = {"auc": round(auc(pos, neg), 3), "auc_by_source": by_source,
                                      "chosen": chosen, "thresholds": rows}  # fmt: skip
+    settings = current()
+    report["at_settings"] = {}
+    for group, member in groups.items():  # the shipped score and thresholds, and cosine alone at 0.85/0.83
+        least = settings.support_min_english if group == "en" else settings.support_min
+        for name, values, threshold in (
+            ("cosine alone", best, 0.83 if group == "en" else 0.85),
+            (
+                f"cosine+{settings.support_coverage_weight}*coverage",
+                best + settings.support_coverage_weight * covered,
+                least,
+            ),
+        ):
+            pos, neg = values[(labels == 1) & member], values[(labels == 0) & member]
+            if len(pos) and len(neg):
+                report["at_settings"][f"{name}/{group} >= {threshold}"] = {
+                    "kept": round(float((pos >= threshold).mean()), 3),
+                    "accepted": round(float((neg >= threshold).mean()), 3),
+                }
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
         return 0
@@ -223,6 +242,8 @@ def main() -> int:
         r, c = report[name], report[name]["chosen"]
         print(f"  {name:28} AUC {r['auc']:.3f} {r['auc_by_source']}  threshold {c['threshold']:.3f}: "
               f"kept {c['kept']:.3f}, accepted {c['accepted']:.3f}")  # fmt: skip
+    for name, shares in report["at_settings"].items():
+        print(f"  {name:40} kept {shares['kept']:.3f}, accepted {shares['accepted']:.3f}")
     return 0
 
 
