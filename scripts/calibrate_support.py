@@ -1,5 +1,5 @@
-"""Calibrate `settings.support_min`: how close in meaning a generated sentence must be to its cited
-passage (app/generate/support.py) — on training data only.
+"""Calibrate the support score of a generated sentence by its cited passage (app/generate/support.py):
+`settings.support_coverage_weight`, `support_min` and `support_min_english` — on training data only.
 
 Pairs of (statement, passage) that do / do not support each other:
 - the development set's answerable Chinese questions (all training data): the question made a
