@@ -9,6 +9,8 @@ Pairs of (statement, passage) that do / do not support each other:
 - the labour set's train half: the same, against the gold article and other articles of that law;
 - LeCoQA train: sentences of the legal team's reference answers that share words with a gold
   article, against that article and against other articles of the same law.
+  (Chosen for sharing words, these favour word coverage: read the dev and labour AUCs, whose
+  supporting statements are made from questions, as the fair comparison.)
 Prints each scorer variant's ROC AUC (the whole passage's cosine; word coverage alone; the
 best cosine of the passage and its sentences plus a weight times coverage, weight 0 being cosine
 alone) and, at the lowest threshold accepting at most `--max-accepted` of the non-supporting pairs,
