@@ -1,5 +1,5 @@
-"""Calibrate `settings.support_min`: how close in meaning a generated sentence must be to its cited
-passage (app/generate/support.py) — on training data only.
+"""Calibrate the support score of a generated sentence by its cited passage (app/generate/support.py):
+`settings.support_coverage_weight`, `support_min` and `support_min_english` — on training data only.
 
 Pairs of (statement, passage) that do / do not support each other:
 - the development set's answerable Chinese questions (all training data): the question made a
@@ -9,8 +9,12 @@ Pairs of (statement, passage) that do / do not support each other:
 - the labour set's train half: the same, against the gold article and other articles of that law;
 - LeCoQA train: sentences of the legal team's reference answers that share words with a gold
   article, against that article and against other articles of the same law.
-Prints each scorer variant's ROC AUC and, for thresholds, the share of supporting pairs kept and
-of non-supporting pairs accepted; `--json` for the raw figures. Needs ../shared/benchmarks for
+  (Chosen for sharing words, these favour word coverage: read the dev and labour AUCs, whose
+  supporting statements are made from questions, as the fair comparison.)
+Prints each scorer variant's ROC AUC (the whole passage's cosine; word coverage alone; the
+best cosine of the passage and its sentences plus a weight times coverage, weight 0 being cosine
+alone) and, at the lowest threshold accepting at most `--max-accepted` of the non-supporting pairs,
+the share of supporting pairs kept; `--json` for every threshold. Needs ../shared/benchmarks for
 the last two sources (skipped without it) and an index of the shipped corpus (`--index`).
 
     .venv/bin/python scripts/calibrate_support.py --index /tmp/index --lecoqa 300
@@ -33,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.generate.support import E5Support  # noqa: E402
+from app.settings import current  # noqa: E402
 from app.text.sentences import sentences as split_sentences  # noqa: E402
 
 BENCH = ROOT.parent / "shared" / "benchmarks"
@@ -139,11 +144,43 @@ def auc(pos: np.ndarray, neg: np.ndarray) -> float:
     return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
 
 
+WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)  # support_coverage_weight candidates (0: cosine alone)
+
+
+def score_pairs(pairs: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per pair: the passage's own cosine, the best of the passage and its sentences, coverage."""
+    scorer = E5Support(cache_size=100_000, coverage_weight=0.0)
+    whole, best, covered = [], [], []
+    for claim, passage, _, _ in pairs:
+        vectors = scorer.vectors([claim, passage])
+        whole.append(float(vectors[1] @ vectors[0]))
+        support = scorer.support(claim, [passage])
+        best.append(support.cosine)
+        covered.append(support.coverage or 0.0)
+    return np.array(whole), np.array(best), np.array(covered)
+
+
+def threshold_rows(pos: np.ndarray, neg: np.ndarray) -> list[dict]:
+    rows = []
+    low, high = np.quantile(np.concatenate([pos, neg]), [0.02, 0.98])
+    for threshold in np.arange(np.floor(low * 200) / 200, high + 0.005, 0.005):
+        kept, accepted = float((pos >= threshold).mean()), float((neg >= threshold).mean())
+        rows.append({"threshold": round(float(threshold), 3), "kept": round(kept, 3),
+                     "accepted": round(accepted, 3), "youden": round(kept - accepted, 3)})  # fmt: skip
+    return rows
+
+
+def choose(rows: list[dict], max_accepted: float) -> dict:
+    """The lowest threshold accepting at most `max_accepted` of the non-supporting pairs."""
+    return next((r for r in rows if r["accepted"] <= max_accepted), rows[-1])
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--index", required=True, help="an index of the shipped corpus (gongyou build)")
     ap.add_argument("--lecoqa", type=int, default=300, help="LeCoQA train questions sampled")
     ap.add_argument("--negatives", type=int, default=3, help="non-supporting passages per statement")
+    ap.add_argument("--max-accepted", type=float, default=0.05, help="the chosen threshold's accepted share")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     rng = random.Random(0)
@@ -154,13 +191,8 @@ def main() -> int:
         pairs += lecoqa_pairs(texts, by_law, rng, args.lecoqa, args.negatives)
     else:
         print("../shared/benchmarks absent: development set only", file=sys.stderr)
-    scorer = E5Support(cache_size=100_000)
     started = time.perf_counter()
-    whole, best = [], []
-    for claim, passage, _, _ in pairs:
-        vectors = scorer.vectors([claim, passage])
-        whole.append(float(vectors[1] @ vectors[0]))
-        best.append(scorer.support(claim, [passage]).score)
+    whole, best, covered = score_pairs(pairs)
     seconds = time.perf_counter() - started
     labels = np.array([p[2] for p in pairs])
     sources = np.array([p[3] for p in pairs])
@@ -171,34 +203,49 @@ def main() -> int:
                                   "not": int(((sources == s) & (labels == 0)).sum())}
                               for s in sorted(set(sources))},
                     "seconds": round(seconds, 1)}  # fmt: skip
-    for (name, values), (group, member) in itertools.product(
-        (("passage", np.array(whole)), ("passage_or_sentence", np.array(best))), groups.items()
-    ):
+    variants = {"passage": whole, "coverage": covered}
+    variants.update({f"cosine+{w}*coverage": best + w * covered for w in WEIGHTS})
+    for (name, values), (group, member) in itertools.product(variants.items(), groups.items()):
         if not member.any():
             continue
-        name = f"{name}/{group}"
         pos, neg = values[(labels == 1) & member], values[(labels == 0) & member]
-        rows = []
-        for threshold in np.arange(0.78, 0.96, 0.005):
-            kept, accepted = float((pos >= threshold).mean()), float((neg >= threshold).mean())
-            rows.append({"threshold": round(float(threshold), 3), "kept": round(kept, 3),
-                         "accepted": round(accepted, 3), "youden": round(kept - accepted, 3)})  # fmt: skip
         by_source = {
             s: round(auc(values[(labels == 1) & (sources == s)], values[(labels == 0) & (sources == s)]), 3)
             for s in sorted(set(sources[member]))
         }
-        report[name] = {"auc": round(auc(pos, neg), 3), "auc_by_source": by_source, "thresholds": rows}
+        rows = threshold_rows(pos, neg)
+        chosen = choose(rows, args.max_accepted)
+        report[f"{name}/{group}"] = {"auc": round(auc(pos, neg), 3), "auc_by_source": by_source,
+                                     "chosen": chosen, "thresholds": rows}  # fmt: skip
+    settings = current()
+    report["at_settings"] = {}
+    for group, member in groups.items():  # the shipped score and thresholds, and cosine alone at 0.85/0.83
+        least = settings.support_min_english if group == "en" else settings.support_min
+        for name, values, threshold in (
+            ("cosine alone", best, 0.83 if group == "en" else 0.85),
+            (
+                f"cosine+{settings.support_coverage_weight}*coverage",
+                best + settings.support_coverage_weight * covered,
+                least,
+            ),
+        ):
+            pos, neg = values[(labels == 1) & member], values[(labels == 0) & member]
+            if len(pos) and len(neg):
+                report["at_settings"][f"{name}/{group} >= {threshold}"] = {
+                    "kept": round(float((pos >= threshold).mean()), 3),
+                    "accepted": round(float((neg >= threshold).mean()), 3),
+                }
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
         return 0
     print(f"pairs: {report['pairs']}; embedding {seconds:.1f} s")
+    print(f"\nROC AUC; the lowest threshold accepting ≤ {args.max_accepted:.0%} of non-supporting pairs:")
     for name in [k for k in report if "/" in k]:
-        r = report[name]
-        print(f"\n{name}: ROC AUC {r['auc']} (by source {r['auc_by_source']})")
-        print("threshold  kept(supporting)  accepted(not supporting)  kept-accepted")
-        for row in r["thresholds"]:
-            cells = (row["threshold"], row["kept"], row["accepted"], row["youden"])
-            print("  {:.3f}     {:.3f}            {:.3f}             {:.3f}".format(*cells))
+        r, c = report[name], report[name]["chosen"]
+        print(f"  {name:28} AUC {r['auc']:.3f} {r['auc_by_source']}  threshold {c['threshold']:.3f}: "
+              f"kept {c['kept']:.3f}, accepted {c['accepted']:.3f}")  # fmt: skip
+    for name, shares in report["at_settings"].items():
+        print(f"  {name:40} kept {shares['kept']:.3f}, accepted {shares['accepted']:.3f}")
     return 0
 
 

@@ -1,6 +1,6 @@
 """The figures a sentence states, in Chinese or English, as (value, unit): what the verifier checks.
 
-"百分之一百五十" and "150 percent" are both (150, %); "155万人" and "1.55 million people" are both
+"百分之一百五十" and "150 percent" are both (150, %); "155万人", "155萬人" and "1.55 million people" are both
 (1550000, person); "第八十二条" and "Article 82" are both (82, article); "5月30日" and "May 30" are
 both a date. A figure of a sentence is supported by a passage that states the same value in the
 same unit; a bare number (no unit) by the same value in any unit. Value 1 as a counter ("一个",
@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from app.generate.numerals import ENGLISH_NUMBER_WORDS, arabic, english_number, normalize_numerals
+from app.text.normalize import to_simplified
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,8 @@ def _words_to_digits(text: str) -> str:
 
 def figures(text: str) -> list[Figure]:
     """Every figure the text states (Chinese or English), in canonical units."""
-    text = _words_to_digits(normalize_numerals(_MARKER.sub(" ", text)))
+    # Traditional script read as simplified: 155萬人 in a traditional passage is 155万人.
+    text = _words_to_digits(normalize_numerals(to_simplified(_MARKER.sub(" ", text))))
     found: list[Figure] = []
 
     def take(pattern: str, make, flags: int = 0) -> None:

@@ -6,9 +6,9 @@ A sentence is kept only when every check passes, in this order (the first that f
 - `language.other`: it is not in the question's language (Chinese for an English question);
 - `figure.unsupported`: a figure, date, percentage or article number in it is stated by none of
   its cited passages (app/generate/figures.py: 一百五十 = 150, 百分之 = %, units must agree);
-- `meaning.far`: it is not close enough in meaning to any cited passage (app/generate/support.py,
-  thresholds `settings.support_min` and, for English sentences, `support_min_english`, calibrated
-  on training data).
+- `meaning.far`: no cited passage supports it enough: closeness in meaning plus the share of its
+  words the passage holds (app/generate/support.py; thresholds `settings.support_min` and, for
+  English sentences, `support_min_english`, calibrated on training data).
 The model saying it cannot answer (the phrase the prompt asks for) is a decline, not a sentence.
 """
 
@@ -102,7 +102,11 @@ def check_claim(
     support = scorer.support(claim.body, [s.hit.chunk.text for s in cited])
     if support is None or support.score < threshold:
         score = "none" if support is None else f"{support.score:.3f}"
-        return Checked(claim, "meaning.far", f"similarity {score} < {threshold}", support, cited)
+        detail = f"support {score} < {threshold}"
+        if support is not None:
+            covered = "none" if support.coverage is None else f"{support.coverage:.2f}"
+            detail += f" (cosine {support.cosine:.3f}, words covered {covered})"
+        return Checked(claim, "meaning.far", detail, support, cited)
     return Checked(claim, None, "", support, cited)
 
 

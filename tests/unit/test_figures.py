@@ -76,3 +76,10 @@ def test_claims_carry_their_markers() -> None:
 def test_decimals_and_abbreviations_do_not_end_a_sentence() -> None:
     claims = split_claims("Under Art. 44 the rate is 1.5 times [1]. It applies on workdays [1].")
     assert [c.body for c in claims] == ["Under Art. 44 the rate is 1.5 times.", "It applies on workdays."]
+
+
+def test_a_traditional_passage_states_the_same_figures() -> None:
+    # The shipped Yunnan plan is in traditional script: 155萬人 there supports 155万人 here.
+    assert not unsupported("高技能人才总量达到155万人以上[1]。", ["其中高技能人才總量達到155萬人以上。"])
+    assert not unsupported("雲南省高職在校學生人數增加28.4萬人[1]。", ["高職在校學生人數增加28.4萬人以上"])
+    assert unsupported("高技能人才总量达到255万人以上[1]。", ["其中高技能人才總量達到155萬人以上。"])

@@ -78,6 +78,17 @@ def test_a_sentence_about_something_else_is_removed() -> None:
     assert checks("工会应当组织职工参加文化体育活动，丰富职工的业余生活[1]。") == ["meaning.far"]
 
 
+def test_a_sentence_on_another_matter_of_the_same_law_is_removed() -> None:
+    # Close in meaning to every labour-law article (cosine 0.90 against the overtime one), but
+    # about social insurance: the article holds half its words.
+    assert checks("用人单位应当为劳动者缴纳社会保险费[1]。") == ["meaning.far"]
+    assert checks("劳动者有权拒绝加班[1]。") == ["meaning.far"]
+
+
+def test_a_paraphrase_in_a_workers_words_is_kept() -> None:
+    assert checks("加班的，用人单位应支付不低于工资百分之一百五十的工资报酬[1]。") == [None]
+
+
 def test_an_english_sentence_is_checked_against_the_chinese_passage() -> None:
     assert checks(
         "Overtime on a working day must be paid at no less than 150 percent of wages [1].", "en"
