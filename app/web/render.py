@@ -124,9 +124,18 @@ def _user_message(turn: Turn) -> dict[str, Any]:
     return {"role": "user", "content": escape_md(turn.question)}
 
 
-def _refusal_markdown(text: str, lang: str) -> str:
-    tips = "\n".join(f"- {escape_md(q)}" for q in examples_for(lang)[:3])
-    return f"{escape_md(in_script(text, lang))}\n\n{t(lang, 'refusal_tip')}\n{tips}"
+REFUSAL_SUGGESTIONS = 3
+
+
+def _refusal_message(text: str, lang: str) -> dict[str, Any]:
+    """The refusal, then questions to try in the user's language as buttons (Gradio's message
+    options: a click asks the question, app.py's option_select)."""
+    suggestions = examples_for(lang)[:REFUSAL_SUGGESTIONS]
+    return {
+        "role": "assistant",
+        "content": f"{escape_md(in_script(text, lang))}\n\n{t(lang, 'refusal_tip')}",
+        "options": [{"value": q, "label": q} for q in suggestions],
+    }
 
 
 def render_turn(turn: Turn, number: int, lang: str, partial: str | None = None) -> list[dict[str, Any]]:
@@ -154,7 +163,7 @@ def render_turn(turn: Turn, number: int, lang: str, partial: str | None = None) 
     assert turn.result is not None
     answer = turn.result.answer
     if answer.refused:
-        messages.append({"role": "assistant", "content": _refusal_markdown(answer.text, lang)})
+        messages.append(_refusal_message(answer.text, lang))
         return messages
     known = {c.n for c in answer.citations}
     text = in_script(answer.text, lang)
