@@ -15,7 +15,8 @@ from app.settings import override
 # documents do not answer), each with the rule that refuses it.
 REFUSED = [
     ("什么?", "coverage.no_content_words"),
-    ("加班费怎么算?周末加班是不是双倍工资?", "coverage.unknown_labour_topic"),
+    ("年终奖公司可以不发吗?", "coverage.unknown_labour_topic"),
+    ("北京最低工资是多少?", "local.rule_decides"),
     ("火星探测器什么时候发射?", "coverage.passage"),
     ("厂里的技术工人工资待遇会提高吗?人社部有什么要求?", "coverage.sentence"),
     ("“云岭工匠日”是每年的哪一天?", "figures.not_stated"),
@@ -48,7 +49,7 @@ def test_an_answer_has_no_refusal_and_the_general_profile_skips_news_rules(pipel
 
 
 def test_ask_json_gives_the_refusal_rule(shipped_index: Path, capsys) -> None:
-    assert main(["ask", "加班费怎么算?", "--index", str(shipped_index), "--json"]) == 0
+    assert main(["ask", "年终奖公司可以不发吗?", "--index", str(shipped_index), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["refused"] is True and data["refusal_rule"] == "coverage.unknown_labour_topic"
     assert main(["ask", "湖北省有多少个技能大师工作室?", "--index", str(shipped_index), "--json"]) == 0
@@ -57,12 +58,12 @@ def test_ask_json_gives_the_refusal_rule(shipped_index: Path, capsys) -> None:
 
 
 def test_explain_shows_terms_type_and_the_rule_that_refused_before_the_sentences(shipped_index, capsys):
-    assert main(["explain", "加班费怎么算?", "--index", str(shipped_index)]) == 0
+    assert main(["explain", "年终奖公司可以不发吗?", "--index", str(shipped_index)]) == 0
     out = capsys.readouterr().out
-    assert "  加班费  2.50  unknown  synonyms: 加班工资" in out
-    assert "Answer type 答案类型: pay" in out
+    assert "  年终奖  2.50  unknown" in out
+    assert "Answer type 答案类型: none" in out
     assert "  pass    coverage.no_passage" in out
-    assert "  refuse  coverage.unknown_labour_topic: the documents never mention 加班费" in out
+    assert "  refuse  coverage.unknown_labour_topic: the documents never mention 年终奖" in out
     assert "Sentence tried" not in out  # refused before any sentence was weighed
     assert out.rstrip().splitlines()[-2].startswith("Decision: refused by coverage.unknown_labour_topic")
 

@@ -29,7 +29,7 @@ pytestmark = [
 
 ROOT = Path(__file__).resolve().parents[2]
 HUBEI = "湖北省高技能人才总量有多少?"
-UNCOVERED = "加班费怎么算?"
+UNCOVERED = "年终奖公司可以不发吗?"  # no shipped document or law speaks of 年终奖
 
 
 @pytest.fixture(scope="module")
@@ -209,8 +209,9 @@ def test_chat_in_traditional_script(client) -> None:
 def test_chat_refusal_is_a_helpful_message(client) -> None:
     _, final, _ = _chat(client, UNCOVERED)
     text = _text(final[0][1])
-    assert "12351" in text and "技能" in text  # what the documents cover, whom to call
-    assert "可以换个说法" in text  # and what to try instead
+    assert "12351" in text and "劳动合同法" in text  # what the documents cover, whom to call
+    assert "可以换个说法" in text  # and what to try instead, as buttons that ask it
+    assert [o["value"] for o in final[0][1]["options"]] == i18n.examples_for("zh-Hans")[:3]
     assert len(final[0]) == 2
 
 
