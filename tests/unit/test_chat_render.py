@@ -1,4 +1,4 @@
-"""After a refusal the chat offers questions to try, as buttons in the user's language (issue 16),
+"""What the chat shows a worker (issue 16): after a refusal, questions to try as buttons in their language
 and a click on one asks it."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from app.pipeline import AskResult
 from app.web.answerer import Turn
 from app.web.handlers import pick_example
 from app.web.i18n import examples_for, t
-from app.web.render import REFUSAL_SUGGESTIONS, render_turn
+from app.web.render import REFUSAL_SUGGESTIONS, answer_markdown, render_turn
 
 REFUSAL = "文档中没有找到这个问题的答案。请拨打12351。"
 
@@ -49,3 +49,28 @@ def test_a_clicked_suggestion_or_example_is_the_question_asked() -> None:
         pick_example(SimpleNamespace(value="产业工人的权益保障有哪些措施？"))
         == "产业工人的权益保障有哪些措施？"
     )
+
+
+@pytest.mark.parametrize(
+    ("answer", "figure"),
+    [
+        ("《女职工劳动保护特别规定》第七条：女职工生育享受98天产假[1]", "98天"),
+        ("《劳动法》第二十一条：试用期最长不得超过六个月。[1]", "六个月"),
+        (
+            "《劳动法》第四十四条：（二）休息日安排劳动者工作又不能安排补休的，支付不低于工资的百分之二百的工资报酬；[1]",
+            "百分之二百",
+        ),
+        ("全省高技能人才总量达270.5万人。[1]", "270\\.5万人"),
+    ],
+)
+def test_the_key_figure_of_the_direct_answer_is_emphasised(answer: str, figure: str) -> None:
+    shown = answer_markdown(answer, 1, {1})
+    assert f"<strong>{figure}</strong>" in shown
+    assert shown.count("<strong>") == 1  # not the article number (第七条, 第二十一条)
+
+
+def test_only_the_first_sentence_is_emphasised_and_documents_cannot_inject_tags() -> None:
+    shown = answer_markdown("每年培训1500万人次。[1]另有300万人次。[2]", 1, {1, 2})
+    assert "<strong>1500万人次</strong>" in shown and "<strong>300" not in shown
+    hostile = answer_markdown("共<script>x</script><strong>5个人</strong>[1]", 1, {1})
+    assert "<script>" not in hostile and hostile.count("<strong>") == 1
