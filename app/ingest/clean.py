@@ -4,6 +4,9 @@ Works line by line on the raw text of one document. Removes site navigation befo
 leadership lists, photo captions, page counters ("1 2 共2页"), visit counters, editor lines,
 copyright/ICP/licence footers and share prompts; removes pinyin glosses after characters
 (`對(duì)`) and '?' placeholders for lost characters; folds full-width letters and digits.
+Garbled spans the source pages left (獎芦@得者 for 獎章獲得者) are repaired from the table
+app/data/ingest/garbled_repairs.tsv; debris no row repairs (stray letters or '@' inside Chinese)
+is shown as □, the mark for an unreadable character, never as the debris itself.
 Page breaks (PAGE_BREAK) survive so page numbers can still be counted.
 """
 
@@ -11,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from app.datafiles import alternation, read_list
+from app.datafiles import alternation, read_list, read_rows
 from app.models import PAGE_BREAK, CleanDocument, Document
 from app.text.normalize import fold_width
 
@@ -20,6 +23,13 @@ _PINYIN_GLOSS = re.compile(rf"[(（][{_TONE_LETTERS}]{{1,7}}[)）]")
 # A gloss whose "(" and first letters were swallowed by a lost character: "?wù)" → "".
 _BROKEN_GLOSS = re.compile(rf"\?+[{_TONE_LETTERS}]{{1,6}}[)）]")
 _LOST_CHARACTER = re.compile(r"\?+(?=[^\s\"”’)）\]]|$)")
+_REPAIRS = {row["garbled"]: row["repaired"] for row in read_rows("ingest/garbled_repairs.tsv")}
+_GARBLED = re.compile(alternation(tuple(_REPAIRS)))
+_HAN = "\u3400-\u9fff"
+# What is left of a lost character between two Chinese ones, in glossed text: a lower-case letter
+# or two, or '@' (或m集體合同). Upper case stays: X光, T恤, U盘, 5G are words.
+_DEBRIS = re.compile(rf"(?<=[{_HAN}])(?:[a-z]{{1,2}}|[a-z]?@[a-z]?)(?=[{_HAN}])")
+UNREADABLE = "□"
 
 _PAGE_COUNTER = re.compile(r"^\s*(?:\d+\s+)+共\s*\d+\s*页\s*$|^\s*第?\s*\d+\s*/\s*\d+\s*页\s*$")
 _VISIT_COUNTER = re.compile(alternation(read_list("ingest/visit_counters.txt", phrases=True)))
@@ -52,10 +62,15 @@ def _is_sentence_or_article(line: str) -> bool:
 
 
 def remove_glosses(text: str) -> str:
-    """Remove pinyin glosses after characters and '?' placeholders for lost characters."""
-    text = _BROKEN_GLOSS.sub("", text)
-    text = _PINYIN_GLOSS.sub("", text)
-    return _LOST_CHARACTER.sub("", text)
+    """Remove pinyin glosses after characters and '?' placeholders for lost characters; repair the
+    garbled spans of the repair table, and mark other debris inside Chinese as unreadable."""
+    text = _GARBLED.sub(lambda m: _REPAIRS[m.group()], text) if "?" in text or "@" in text else text
+    text, broken = _BROKEN_GLOSS.subn("", text)
+    text, glossed = _PINYIN_GLOSS.subn("", text)
+    text = _LOST_CHARACTER.sub("", text)
+    # Only text that was glossed has lost glossed characters: elsewhere "vs", "e公司", "微博@人世间"
+    # are words (13 such in RGB's news passages).
+    return _DEBRIS.sub(UNREADABLE, text) if broken or glossed else text
 
 
 def _is_navigation(line: str) -> bool:

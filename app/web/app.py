@@ -156,16 +156,16 @@ def build_ui(
             concurrency_limit=streams,
             concurrency_id="chat",
         )
-        chatbot.example_select(
-            handlers.pick_example, None, question, api_visibility="private", queue=False
-        ).then(
-            respond,
-            chat_inputs,
-            chat_outputs,
-            api_visibility="private",
-            concurrency_limit=streams,
-            concurrency_id="chat",
-        )
+        # An example on the empty page, or a suggestion after a refusal: asked as if typed.
+        for clicked in (chatbot.example_select, chatbot.option_select):
+            clicked(handlers.pick_example, None, question, api_visibility="private", queue=False).then(
+                respond,
+                chat_inputs,
+                chat_outputs,
+                api_visibility="private",
+                concurrency_limit=streams,
+                concurrency_id="chat",
+            )
         chatbot.clear(
             handlers.clear, None, [chatbot, turns, formal, passages], api_visibility="private", queue=False
         )

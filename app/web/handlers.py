@@ -136,7 +136,10 @@ def like_handler(
 
 
 def pick_example(data: gr.SelectData) -> str:
-    return data.value["text"] if isinstance(data.value, dict) else str(data.value)
+    """The question of a clicked example ({"text"}) or suggestion after a refusal ({"value"})."""
+    if isinstance(data.value, dict):
+        return str(data.value.get("text") or data.value.get("value") or "")
+    return str(data.value)
 
 
 def clear() -> tuple[list, list, str, str]:

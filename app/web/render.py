@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from app.answer.evidence.patterns import COUNT, FIGURE
 from app.answer.labels import citation_label, meta_text, section_of
 from app.models import Hit
 from app.pipeline import AskResult
@@ -24,6 +25,9 @@ STREAM_MAX_PIECES = 8  # so even a long answer has finished streaming after abou
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:@])")  # ":" and "@" stop autolinks
 _MARKER = re.compile(r"\[(\d+)\]")
+# A figure of the direct answer, emphasised so a worker reading on a phone sees it first: a count,
+# sum or share with its unit (98天, 六个月, 百分之二百, 270.5万人); never an article number (第四十七条).
+_KEY_FIGURE = re.compile(rf"{COUNT}\s*(?:个月|天|周岁)|{FIGURE}|百分之[零一二三四五六七八九十百千点]+")
 
 
 def escape_md(text: str) -> str:
@@ -48,12 +52,23 @@ def anchor_id(turn: int, n: int) -> str:
     return f"gy-cite-{turn}-{n}"
 
 
+def emphasised(text: str) -> str:
+    """Escaped text with each figure in <strong> (escape_md never lets a document's own tags through)."""
+    out, last = [], 0
+    for match in _KEY_FIGURE.finditer(text):
+        out.append(f"{escape_md(text[last : match.start()])}<strong>{escape_md(match.group())}</strong>")
+        last = match.end()
+    return "".join(out) + escape_md(text[last:])
+
+
 def answer_markdown(text: str, turn: int, known: set[int] | None = None) -> str:
-    """Escaped answer text whose [n] markers link to their passage (#gy-cite-<turn>-<n>)."""
+    """Escaped answer text whose [n] markers link to their passage (#gy-cite-<turn>-<n>); the
+    figures of its first sentence, the direct answer, are emphasised."""
     out, last = [], 0
     for match in _MARKER.finditer(text):
         n = int(match.group(1))
-        out.append(escape_md(text[last : match.start()]))
+        segment = text[last : match.start()]
+        out.append(emphasised(segment) if last == 0 else escape_md(segment))
         if known is None or n in known:
             out.append(f"[\\[{n}\\]](#{anchor_id(turn, n)})")
         else:
@@ -124,9 +139,18 @@ def _user_message(turn: Turn) -> dict[str, Any]:
     return {"role": "user", "content": escape_md(turn.question)}
 
 
-def _refusal_markdown(text: str, lang: str) -> str:
-    tips = "\n".join(f"- {escape_md(q)}" for q in examples_for(lang)[:3])
-    return f"{escape_md(in_script(text, lang))}\n\n{t(lang, 'refusal_tip')}\n{tips}"
+REFUSAL_SUGGESTIONS = 3
+
+
+def _refusal_message(text: str, lang: str) -> dict[str, Any]:
+    """The refusal, then questions to try in the user's language as buttons (Gradio's message
+    options: a click asks the question, app.py's option_select)."""
+    suggestions = examples_for(lang)[:REFUSAL_SUGGESTIONS]
+    return {
+        "role": "assistant",
+        "content": f"{escape_md(in_script(text, lang))}\n\n{t(lang, 'refusal_tip')}",
+        "options": [{"value": q, "label": q} for q in suggestions],
+    }
 
 
 def render_turn(turn: Turn, number: int, lang: str, partial: str | None = None) -> list[dict[str, Any]]:
@@ -154,7 +178,7 @@ def render_turn(turn: Turn, number: int, lang: str, partial: str | None = None) 
     assert turn.result is not None
     answer = turn.result.answer
     if answer.refused:
-        messages.append({"role": "assistant", "content": _refusal_markdown(answer.text, lang)})
+        messages.append(_refusal_message(answer.text, lang))
         return messages
     known = {c.n for c in answer.citations}
     text = in_script(answer.text, lang)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from conftest import CORPUS
 
 from app.ingest.clean import clean_text, remove_glosses
@@ -21,8 +23,9 @@ MOHRSS = "2019-09-30-mohrss-notice-skilled-talent.txt"
 
 def test_pinyin_glosses_and_placeholders_removed_from_traditional_text() -> None:
     assert remove_glosses("湖北省對(duì)于工人建設(shè)隊(duì)伍") == "湖北省對于工人建設隊伍"
-    # A gloss half-swallowed by a lost character, and '?' placeholders.
-    assert remove_glosses("勞動(dòng)獎(jiǎng)?wù)碌仍u(píng)選") == "勞動獎碌仍u選"
+    # A gloss half-swallowed by a lost character, and '?' placeholders; the garbled span the Hubei
+    # page left there is repaired (app/data/ingest/garbled_repairs.tsv), no longer shown as 獎碌仍u選.
+    assert remove_glosses("勞動(dòng)獎(jiǎng)?wù)碌仍u(píng)選") == "勞動獎章等評選"
     # Real parentheses stay: numbering, notes, years.
     kept = "(一)指導思想 職工(勞模、工匠)創新 《方案(2019—2021年)》 副主席(兼)"
     assert remove_glosses(kept) == kept
@@ -70,3 +73,34 @@ def test_page_breaks_survive_cleaning() -> None:
 
 def test_full_width_letters_and_digits_folded() -> None:
     assert clean_text("到２０２５年，ＡＢＣ") == "到2025年，ABC"
+
+
+def _cleaned_shipped_documents() -> dict[str, str]:
+    return {p.name: clean_text(p.read_text(encoding="utf-8")) for p in sorted(CORPUS.glob("*.txt"))}
+
+
+def test_the_garbled_spans_of_the_yunnan_and_hubei_pages_are_repaired() -> None:
+    """The spans the issue names (獎芦@得者, 貞產業, 或m集體) read as the documents meant them."""
+    texts = _cleaned_shipped_documents()
+    yunnan = texts["yunnan-14th-five-year-plan-industrial-workers.txt"]
+    hubei = texts["2020-12-09-hubei-industrial-worker-reform-meeting.txt"]
+    assert yunnan.count("五一勞動獎章獲得者") == 3
+    assert "簽訂集體合同或專項集體合同" in yunnan
+    assert "消除信息孤島。回應產業工人關切" in yunnan
+    assert "實訓基地總結推廣產教融合" in yunnan
+    assert "五一勞動獎章等評選表彰" in hubei
+
+
+def test_no_shipped_document_shows_debris_or_an_unreadable_mark() -> None:
+    debris = re.compile(r"[\u4e00-\u9fff][a-z@]|[a-z@][\u4e00-\u9fff]|[芦碌偨貞]|□|\?")
+    for name, text in _cleaned_shipped_documents().items():
+        found = [text[max(0, m.start() - 6) : m.end() + 6] for m in debris.finditer(text)]
+        assert not found, (name, found)
+
+
+def test_debris_no_repair_knows_is_marked_unreadable_only_in_glossed_text() -> None:
+    assert remove_glosses("勞動(dòng)者m簽訂(dìng)合同") == "勞動者□簽訂合同"
+    assert remove_glosses("獲(huò)得者@表(biǎo)彰") == "獲得者□表彰"
+    # Words of ordinary text: no gloss, nothing lost.
+    for text in ("大连人vs成都蓉城", "证券时报e公司讯", "微博@人世间", "X光检查", "5G网络"):
+        assert remove_glosses(text) == text

@@ -15,7 +15,7 @@ HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 LISTS = ["frequent_simplified", "national_prefixes", "byline_labels", "visit_counters", "footer_markers",
          "leader_titles"]  # fmt: skip
-TABLES = {"html_charset_aliases": ["label", "codec"]}
+TABLES = {"html_charset_aliases": ["label", "codec"], "garbled_repairs": ["garbled", "repaired", "evidence"]}
 
 
 def test_every_data_file_is_checked_here():
@@ -79,3 +79,15 @@ def test_charset_aliases_name_codecs_python_knows():
     for row in read_rows("ingest/html_charset_aliases.tsv"):
         assert row["label"] == row["label"].lower()
         codecs.lookup(row["codec"])
+
+
+def test_garbled_repairs_turn_debris_into_chinese_text() -> None:
+    """Each repair replaces a span holding debris ('?' or letters inside Chinese) with one that has
+    none once its glosses are removed, and says why its reading is certain."""
+    from app.ingest.clean import remove_glosses
+
+    for row in read_rows("ingest/garbled_repairs.tsv"):
+        assert "?" in row["garbled"] or re.search(r"[a-z@]", remove_glosses(row["garbled"].replace("?", "")))
+        repaired = remove_glosses(row["repaired"])
+        assert HAN.search(repaired) and not re.search(r"[?@A-Za-z□]", repaired), row
+        assert len(row["evidence"]) > 10

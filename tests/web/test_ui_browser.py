@@ -207,7 +207,7 @@ def test_refusal_example_and_hotline_mode(open_page) -> None:
     p = open_page()
     p.page.locator("#chat button", has_text="产业工人的权益保障有哪些措施").click()  # an example question
     p.wait_answer(1)
-    p.ask("加班费怎么算？")
+    p.ask("年终奖公司可以不发吗？")  # no shipped document or law speaks of 年终奖
     p.wait_answer(2)
     refusal = p.bots().last
     expect(refusal).to_contain_text("12351")
