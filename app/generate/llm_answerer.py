@@ -63,7 +63,8 @@ class LLMAnswerer:
         try:
             return self._answer(job, report)
         except Exception as exc:  # a bug must cost the worker the fluent answer, never the answer
-            log.exception("generating an answer to %r failed", job.question[:200])
+            # The question stays out of the log (workers' questions are private: README, privacy).
+            log.exception("generating an answer failed; the extractive answer is shown")
             report.fallback = f"error: {type(exc).__name__}: {exc}"
             return Answered(job.extractive, report)
 

@@ -118,7 +118,7 @@ def test_a_silent_server_falls_back_at_the_deadline(pipeline) -> None:
 
 def test_a_refusal_stands_and_the_model_is_not_asked(pipeline, server) -> None:
     asked = len(server.requests)
-    result = ask(pipeline, model(server.url), "加班费怎么算?")
+    result = ask(pipeline, model(server.url), "年终奖怎么发?")  # no shipped text speaks of it
     assert result.answer.refused and len(server.requests) == asked
     assert result.report.fallback.startswith("refused: evidence rule")
 
