@@ -63,7 +63,9 @@ def answerer_config(args: argparse.Namespace, answerer: str | None = None):
 def _pipeline(args: argparse.Namespace):
     from app.pipeline import get_pipeline
 
-    return get_pipeline(Path(args.index), args.embed_model, answerer_config(args))
+    return get_pipeline(
+        Path(args.index), args.embed_model, answerer_config(args), getattr(args, "reader", None)
+    )
 
 
 def _on_ray(args: argparse.Namespace, needed_cpus: float = 0):
@@ -400,6 +402,16 @@ def parser() -> argparse.ArgumentParser:
         )
         return p
 
+    def with_reader(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument(
+            "--reader",
+            choices=["auto", "on", "off"],
+            default=config.default_reader(),
+            help="the trained reader that reranks and judges answerability (GONGYOU_READER; default "
+            "app/settings.py: auto = on where the index was built with the bundled model)",
+        )
+        return p
+
     def with_index(p: argparse.ArgumentParser, model: bool = True) -> argparse.ArgumentParser:
         p.add_argument("--index", default=str(config.default_index()), help="index folder (GONGYOU_INDEX)")
         if model:
@@ -439,12 +451,14 @@ def parser() -> argparse.ArgumentParser:
             p.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
         else:
             with_answerer(p)
+        with_reader(p)
         _ray_flag(p, "answer through shard actors and replicas on a Ray cluster")
         p.set_defaults(func=func)
 
     x = with_index(sub.add_parser("explain", help="show why a question is answered or refused"))
     x.add_argument("question")
     x.add_argument("-k", type=_k_value, default=5, help=f"passages to retrieve (1..{MAX_K})")
+    with_reader(x)
     x.set_defaults(func=cmd_explain)
 
     s = with_index(sub.add_parser("serve", help="serve the chat UI (builds the index first if missing)"))
@@ -462,10 +476,12 @@ def parser() -> argparse.ArgumentParser:
         help="days feedback is kept, 0 for ever (GONGYOU_FEEDBACK_DAYS)",
     )
     with_answerer(s)
+    with_reader(s)
     _ray_flag(s, "serve the (sharded) index with one actor per shard and answering replicas on Ray")
     s.set_defaults(func=cmd_serve)
 
     e = sub.add_parser("eval", help="evaluate on the development set or a benchmark folder")
+    with_reader(e)
     e.add_argument("--benchmark", help="folder with corpus.jsonl + queries.jsonl (default: dev set)")
     e.add_argument("--questions", default=str(config.PROJECT_ROOT / "eval" / "questions.jsonl"))
     e.add_argument(

@@ -87,6 +87,13 @@ class Settings:
     # 0.391 → 0.348) but refuses far fewer unanswerable news questions (RGB test 0.595 → 0.286).
     refusal_profile: str = "news"
 
+    # --- the trained reader (app/reader/; weights in app/data/reader/, scripts/train_reader.py)
+    # "auto": on where the index was built with the bundled model it was trained on; "on", "off".
+    reader: str = "auto"
+    reader_candidates: int = 30  # fused candidates the reader rereads (features only: no model call)
+    reader_rerank: bool = True  # reorder passages by the reader's passage head
+    reader_answerability: bool = True  # refuse (rule reader.unanswerable) below its threshold
+
     # --- generated answers (app/generate; only with --llm)
     llm_passages: int = 5  # passages numbered for the model: the ones the extractive answer is built from
     llm_passage_chars: int = 600  # a longer passage is cut (a law article rarely is)
