@@ -89,7 +89,8 @@ class Settings:
 
     # --- the trained reader (app/reader/; weights in app/data/reader/, scripts/train_reader.py)
     # "auto": on where the index was built with the bundled model it was trained on; "on", "off".
-    reader: str = "auto"
+    # Off by default until it is shown to win on training data with `gongyou eval` (README "The reader").
+    reader: str = "off"
     reader_candidates: int = 30  # fused candidates the reader rereads (features only: no model call)
     reader_rerank: bool = True  # reorder passages by the reader's passage head
     reader_answerability: bool = True  # refuse (rule reader.unanswerable) below its threshold

