@@ -73,3 +73,8 @@ def default_llm_model() -> str | None:
 
 def default_llm_key_env() -> str:
     return os.environ.get("GONGYOU_LLM_KEY_ENV", "GONGYOU_LLM_API_KEY")
+
+
+def default_reader() -> str | None:
+    """`--reader` (auto, on, off); None leaves it to the setting `reader` (app/settings.py)."""
+    return os.environ.get("GONGYOU_READER") or None

@@ -32,9 +32,11 @@ from app.index.store import (
     load_index,
 )
 from app.models import Answer, Hit
+from app.reader.model import Reading
+from app.reader.registry import make_reader
 from app.search.coverage import Coverage, incomplete_notice
 from app.search.question import clean_question, language_of, standalone_question
-from app.search.retriever import Retriever
+from app.search.retriever import Retrieval, Retriever
 from app.search.scatter import ShardSet
 from app.settings import current
 
@@ -69,6 +71,7 @@ class Pipeline:
         embed_model: str | None = None,
         answerer: AnswererConfig | None = None,
         shards: Callable[[Index], ShardSet] | None = None,
+        reader: str | None = None,
     ) -> None:
         self.index_dir = Path(index_dir)
         self.index = load_index(self.index_dir)
@@ -76,6 +79,7 @@ class Pipeline:
         self.embedder = index_embedder(self.index, self.index_dir)
         self.retriever = Retriever(self.index, self.embedder, shards(self.index) if shards else None)
         self.answerer = make_answerer(answerer)  # app/generate/answerers.py: extractive or llm
+        self.reader = make_reader(reader, self.index)  # app/reader/registry.py: trained or none
         self._corpus_form: str | None = None
 
     def occurs(self, term: str) -> bool:
@@ -109,12 +113,24 @@ class Pipeline:
                 else "hybrid (BM25 + dense, reciprocal rank fusion)"
             ),
             **self.answerer.describe(),
+            **self.reader.describe(),
         }
+
+    def _retrieve(self, question: str, k: int, mode: str = "hybrid") -> tuple[Retrieval, Reading | None]:
+        """The top k passages, reread and reordered by the reader when one is in force."""
+        retrieval = self.retriever.search(question, k=self.reader.pool(k), mode=mode)
+        started = time.perf_counter()
+        reading = self.reader.read(question, retrieval.hits, retrieval.query_vector, self.index, self.occurs)
+        if reading is not None:
+            retrieval.timings_ms["reader"] = (time.perf_counter() - started) * 1000
+            retrieval.hits = reading.hits
+        retrieval.hits = retrieval.hits[:k]
+        return retrieval, reading
 
     def search(self, question: str, k: int = 5, mode: str = "hybrid") -> SearchResult:
         started = time.perf_counter()
         question = clean_question(question)
-        retrieval = self.retriever.search(question, k=k, mode=mode)
+        retrieval, _ = self._retrieve(question, k, mode)
         timings = {**retrieval.timings_ms, "total": (time.perf_counter() - started) * 1000}
         return SearchResult(question, retrieval.hits, _rounded(timings), retrieval.coverage)
 
@@ -131,7 +147,7 @@ class Pipeline:
         question = clean_question(question)
         standalone = standalone_question(question, history)
         language = language_of(question)
-        retrieval = self.retriever.search(standalone, k=k or current().answer_passages)
+        retrieval, reading = self._retrieve(standalone, k or current().answer_passages)
         retrieved = time.perf_counter()
         semantics = Meaning.of(retrieval.query_vector, self.index)
         answer = compose_answer(
@@ -143,6 +159,7 @@ class Pipeline:
             semantics,
             self.holdings,
             self.articles,
+            reading,
         )
         job = AnswerJob(standalone, retrieval.hits, language, answer, started_monotonic)
         answered = (answerer or self.answerer).answer(job)
@@ -174,9 +191,9 @@ class Pipeline:
         from app.answer.explain import explain
 
         question = clean_question(question)
-        retrieval = self.retriever.search(question, k=k or current().answer_passages)
+        retrieval, reading = self._retrieve(question, k or current().answer_passages)
         semantics = Meaning.of(retrieval.query_vector, self.index)
-        return explain(question, retrieval.hits, self.index.term_stats, self.occurs, semantics)
+        return explain(question, retrieval.hits, self.index.term_stats, self.occurs, semantics, reading)
 
     def close(self) -> None:
         """Release what searching holds outside this process (nothing for in-process shards)."""
@@ -193,7 +210,11 @@ class Serving(Protocol):
     distributed: bool  # whether other processes do the searching
 
     def open(
-        self, index_dir: Path, embed_model: str | None, answerer: AnswererConfig | None = None
+        self,
+        index_dir: Path,
+        embed_model: str | None,
+        answerer: AnswererConfig | None = None,
+        reader: str | None = None,
     ) -> Pipeline: ...
 
 
@@ -203,14 +224,18 @@ class InProcess:
     distributed = False
 
     def open(
-        self, index_dir: Path, embed_model: str | None, answerer: AnswererConfig | None = None
+        self,
+        index_dir: Path,
+        embed_model: str | None,
+        answerer: AnswererConfig | None = None,
+        reader: str | None = None,
     ) -> Pipeline:
-        return Pipeline(index_dir, embed_model, answerer)
+        return Pipeline(index_dir, embed_model, answerer, reader=reader)
 
 
 IN_PROCESS = InProcess()
 _serving: Serving = IN_PROCESS
-_cache: dict[tuple[str, str | None, AnswererConfig | None], Pipeline] = {}
+_cache: dict[tuple[str, str | None, AnswererConfig | None, str | None], Pipeline] = {}
 _lock = threading.Lock()
 
 
@@ -225,15 +250,18 @@ def serve_with(serving: Serving) -> None:
 
 
 def get_pipeline(
-    index_dir: Path, embed_model: str | None = None, answerer: AnswererConfig | None = None
+    index_dir: Path,
+    embed_model: str | None = None,
+    answerer: AnswererConfig | None = None,
+    reader: str | None = None,
 ) -> Pipeline:
     """The cached pipeline for an index folder, reloaded when a newer build has become current."""
-    key = (str(Path(index_dir).resolve()), embed_model, answerer)
+    key = (str(Path(index_dir).resolve()), embed_model, answerer, reader)
     with _lock:
         cached = _cache.get(key)
         build = current_build(Path(index_dir))
         if cached is None or build is None or cached.index.folder != build:
-            fresh = _serving.open(Path(index_dir), embed_model, answerer)
+            fresh = _serving.open(Path(index_dir), embed_model, answerer, reader)
             if cached is not None:
                 cached.close()  # a remote pipeline lets in-flight questions finish first
             _cache[key] = cached = fresh

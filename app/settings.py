@@ -99,6 +99,17 @@ class Settings:
     # 0.391 → 0.348) but refuses far fewer unanswerable news questions (RGB test 0.595 → 0.286).
     refusal_profile: str = "news"
 
+    # --- the trained reader (app/reader/; weights in app/data/reader/, scripts/train_reader.py)
+    # "auto": on where the index was built with the bundled model it was trained on; "on", "off".
+    # Reranking wins on training data (dev Hit@1 0.714 -> 0.893, labour train 0.636 -> 0.909, held-out
+    # LeCoQA train slice MRR@10 0.641 -> 0.667), but the whole suite has not yet run with it on: off.
+    reader: str = "off"
+    reader_candidates: int = 30  # fused candidates the reader rereads (features only: no model call)
+    reader_rerank: bool = True  # reorder passages by the reader's passage head
+    # Refuse (rule reader.unanswerable) below its threshold? Not by default: on training data it
+    # refused more answerable questions than unanswerable ones (dev set 3 vs 1, labour train 1 vs 1).
+    reader_answerability: bool = False
+
     # --- generated answers (app/generate; only with --llm)
     llm_passages: int = 5  # passages numbered for the model: the ones the extractive answer is built from
     llm_passage_chars: int = 600  # a longer passage is cut (a law article rarely is)

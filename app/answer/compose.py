@@ -30,6 +30,7 @@ from app.answer.messages import EN_LEAD, local_refusal_text, refusal_text
 from app.answer.trim import trim
 from app.index.bm25 import BM25Index
 from app.models import Answer, Citation, Hit, Refusal
+from app.reader.model import Reading
 from app.settings import current
 from app.text.normalize import match_form, to_script
 from app.text.sentences import sentences
@@ -104,13 +105,14 @@ def weigh(
     bm25: BM25Index,
     occurs: Callable[[str], bool] | None = None,
     semantics: Meaning | None = None,
+    reading: Reading | None = None,
 ) -> Weighing:
     """Run the rules stage by stage and pick the answering sentences, or the rule that refuses.
 
     `occurs(term)` tells whether a term (matching form) appears anywhere in the corpus.
     """
     checks: list[Verdict] = []
-    case = Case(question, hits, semantics=semantics)
+    case = Case(question, hits, semantics=semantics, reading=reading)
     if refusal := _stage("retrieval", case, checks):
         return Weighing(case, checks, [], [], refusal)
     case = replace(case, groups=key_terms(question, bm25, occurs), wanted=answer_type(question))
@@ -161,12 +163,14 @@ def compose_answer(
     semantics: Meaning | None = None,
     holdings: Holdings | None = None,
     articles: ArticleIndex | None = None,
+    reading: Reading | None = None,
 ) -> Answer:
     """Pick the answering sentences of the hits, or refuse; see the module docstring.
 
-    `holdings` (what the index holds) goes into a refusal; `articles` resolves cross-references.
+    `holdings` (what the index holds) goes into a refusal; `articles` resolves cross-references;
+    `reading` is the trained reader's (app/reader/), whose judgement is the rule reader.unanswerable.
     """
-    weighing = weigh(question, hits, bm25, occurs, semantics)
+    weighing = weigh(question, hits, bm25, occurs, semantics, reading)
     if weighing.refusal is not None:
         return _refusal(question, language, weighing.refusal, holdings)
     wanted = weighing.case.wanted

@@ -17,6 +17,7 @@ from app.answer.evidence.terms import coverage
 from app.answer.meaning import Meaning
 from app.index.bm25 import BM25Index
 from app.models import Hit
+from app.reader.model import Reading
 from app.text.normalize import match_form
 
 
@@ -42,9 +43,10 @@ def explain(
     bm25: BM25Index,
     occurs: Callable[[str], bool] | None = None,
     semantics: Meaning | None = None,
+    reading: Reading | None = None,
 ) -> Explanation:
     """Weigh the question as the answerer does, and give every rule's verdict on each sentence tried."""
-    weighing = weigh(question, hits, bm25, occurs, semantics)
+    weighing = weigh(question, hits, bm25, occurs, semantics, reading)
     tried = [
         SentenceVerdicts(t.candidate, verdicts("answer", weighing.case.trying(t.candidate)))
         for t in weighing.trials
@@ -82,10 +84,20 @@ def explanation_text(explanation: Explanation, shown: int = 8) -> str:
             lines.append(f"  {group.word}  {group.weight:.2f}{unknown}{synonyms}")
         lines.append(f"Answer type 答案类型: {case.wanted.name if case.wanted else 'none'}")
         lines.append("")
-        lines.append("Passages 段落 (key-term coverage with title and section):")
+        reading = case.reading
+        if reading is None:
+            lines.append("Passages 段落 (key-term coverage with title and section):")
+        else:
+            lines.append("Passages 段落 (key-term coverage; reader: probability that it answers):")
         for i, hit in enumerate(case.hits, start=1):
             form = match_form(f"{hit.meta.title}{hit.chunk.heading}{hit.chunk.text}")
-            lines.append(f"  [{i}] {coverage(case.groups, form):.2f}  {_clip(hit.meta.title, 40)}")
+            read = f"  reader {reading.probability(i - 1):.3f}" if reading is not None else ""
+            lines.append(f"  [{i}] {coverage(case.groups, form):.2f}{read}  {_clip(hit.meta.title, 40)}")
+        if reading is not None:
+            lines.append(
+                f"Reader 阅读器: answerable {reading.answerable:.3f} (threshold {reading.threshold:.3f}; "
+                f"{'refuses' if reading.refuses else 'passes'})"
+            )
         lines.append("")
 
     lines.append("Checks before the sentences:")

@@ -111,6 +111,16 @@ def parser() -> argparse.ArgumentParser:
         )
         return p
 
+    def with_reader(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument(
+            "--reader",
+            choices=["auto", "on", "off"],
+            default=config.default_reader(),
+            help="the trained reader that reranks and judges answerability (GONGYOU_READER; default "
+            "app/settings.py: auto = on where the index was built with the bundled model)",
+        )
+        return p
+
     def with_index(p: argparse.ArgumentParser, model: bool = True) -> argparse.ArgumentParser:
         p.add_argument("--index", default=str(config.default_index()), help="index folder (GONGYOU_INDEX)")
         if model:
@@ -140,22 +150,27 @@ def parser() -> argparse.ArgumentParser:
     )
     b.set_defaults(func=cmd_build)
 
-    for name, func, k in (("search", cmd_search, 5), ("ask", cmd_ask, 5)):
+    # ask and explain read settings.answer_passages passages unless -k says otherwise (as the chat does)
+    for name, func, k in (("search", cmd_search, 5), ("ask", cmd_ask, None)):
         p = with_index(sub.add_parser(name, help=f"{name} the indexed documents"))
         p.add_argument("question", nargs="?")
-        p.add_argument("-k", type=_k_value, default=k, help=f"passages to retrieve (1..{MAX_K})")
+        p.add_argument(
+            "-k", type=_k_value, default=k, help=f"passages to retrieve (1..{MAX_K}; ask: settings' default)"
+        )
         p.add_argument("--json", action="store_true", help="print the JSON object")
         p.add_argument("--input", help="file with one question per line ('-' for stdin); prints JSON lines")
         if name == "search":
             p.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
         else:
             with_answerer(p)
+        with_reader(p)
         _ray_flag(p, "answer through shard actors and replicas on a Ray cluster")
         p.set_defaults(func=func)
 
     x = with_index(sub.add_parser("explain", help="show why a question is answered or refused"))
     x.add_argument("question")
-    x.add_argument("-k", type=_k_value, default=5, help=f"passages to retrieve (1..{MAX_K})")
+    x.add_argument("-k", type=_k_value, help=f"passages to read (1..{MAX_K}; default: app/settings.py)")
+    with_reader(x)
     x.set_defaults(func=cmd_explain)
 
     s = with_index(sub.add_parser("serve", help="serve the chat UI (builds the index first if missing)"))
@@ -173,10 +188,12 @@ def parser() -> argparse.ArgumentParser:
         help="days feedback is kept, 0 for ever (GONGYOU_FEEDBACK_DAYS)",
     )
     with_answerer(s)
+    with_reader(s)
     _ray_flag(s, "serve the (sharded) index with one actor per shard and answering replicas on Ray")
     s.set_defaults(func=cmd_serve)
 
     e = sub.add_parser("eval", help="evaluate on the development set or a benchmark folder")
+    with_reader(e)
     e.add_argument("--benchmark", help="folder with corpus.jsonl + queries.jsonl (default: dev set)")
     e.add_argument("--questions", default=str(config.PROJECT_ROOT / "eval" / "questions.jsonl"))
     e.add_argument(

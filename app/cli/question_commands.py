@@ -30,7 +30,9 @@ def answerer_config(args: argparse.Namespace, answerer: str | None = None):
 def _pipeline(args: argparse.Namespace):
     from app.pipeline import get_pipeline
 
-    return get_pipeline(Path(args.index), args.embed_model, answerer_config(args))
+    return get_pipeline(
+        Path(args.index), args.embed_model, answerer_config(args), getattr(args, "reader", None)
+    )
 
 
 def _run_questions(args: argparse.Namespace, one) -> int:

@@ -43,9 +43,14 @@ class FrontEnd:
         shards: list[list[str]],
         deadline_ms: float | None,
         answerer: AnswererConfig | None = None,
+        reader: str | None = None,
     ) -> None:
         self.pipeline = Pipeline(
-            Path(index_dir), embed_model, answerer, shards=lambda index: RayShards.named(shards, deadline_ms)
+            Path(index_dir),
+            embed_model,
+            answerer,
+            shards=lambda index: RayShards.named(shards, deadline_ms),
+            reader=reader,
         )
 
     def build_id(self) -> str:
@@ -88,6 +93,7 @@ class RemotePipeline:
         deadline_ms: float | None = None,
         shard_copies: int = 1,
         answerer: AnswererConfig | None = None,
+        reader: str | None = None,
     ) -> None:
         build = current_build(index_dir)
         manifest = read_manifest(index_dir)  # raises IndexProblem with the fix when there is none
@@ -104,7 +110,8 @@ class RemotePipeline:
             max_task_retries=0,
         )
         self.replicas = [
-            actor.remote(str(index_dir), embed_model, names, deadline_ms, answerer) for _ in range(replicas)
+            actor.remote(str(index_dir), embed_model, names, deadline_ms, answerer, reader)
+            for _ in range(replicas)
         ]
         try:
             built = ray.get([r.build_id.remote() for r in self.replicas], timeout=LOAD_TIMEOUT_S)
@@ -169,8 +176,12 @@ class RayServing:
         self.shard_copies = shard_copies
 
     def open(
-        self, index_dir: Path, embed_model: str | None, answerer: AnswererConfig | None = None
+        self,
+        index_dir: Path,
+        embed_model: str | None,
+        answerer: AnswererConfig | None = None,
+        reader: str | None = None,
     ) -> RemotePipeline:
         return RemotePipeline(
-            Path(index_dir), embed_model, self.replicas, self.deadline_ms, self.shard_copies, answerer
+            Path(index_dir), embed_model, self.replicas, self.deadline_ms, self.shard_copies, answerer, reader
         )

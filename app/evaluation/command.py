@@ -99,7 +99,7 @@ def evaluate(args: argparse.Namespace, progress: bool = True) -> tuple[dict, lis
     names = parse_answerers(getattr(args, "answerer", None), bool(getattr(args, "llm", None)))
     dataset = load_dataset(args)
     index_dir = prepare_index(dataset, args, progress)
-    pipeline = Pipeline(index_dir)
+    pipeline = Pipeline(index_dir, reader=getattr(args, "reader", None))
     ctx = Context(pipeline, modes, dataset.unit)
     if names != ["extractive"]:
         from app.cli import answerer_config
@@ -126,6 +126,7 @@ def evaluate(args: argparse.Namespace, progress: bool = True) -> tuple[dict, lis
         "embedder": pipeline.index.embedder_name,
         "retrieval_modes": modes,
         "answers_use": ANSWER_MODE,
+        "reader": pipeline.reader.describe(),
         "ks": list(KS),
         "code": code_state(),
         "tuning": current().as_dict(),

@@ -40,14 +40,19 @@ class Answerer:
     """Turns questions into Turns over the cached pipeline of one index folder."""
 
     def __init__(
-        self, index_dir: Path, embed_model: str | None = None, answerer: AnswererConfig | None = None
+        self,
+        index_dir: Path,
+        embed_model: str | None = None,
+        answerer: AnswererConfig | None = None,
+        reader: str | None = None,
     ) -> None:
         self.index_dir = Path(index_dir)
         self.embed_model = embed_model
         self.answerer = answerer  # extractive, or a model whose sentences are checked (app/generate)
+        self.reader = reader  # `--reader` (app/reader/registry.py); None: the setting
 
     def pipeline(self):
-        return get_pipeline(self.index_dir, self.embed_model, self.answerer)
+        return get_pipeline(self.index_dir, self.embed_model, self.answerer, self.reader)
 
     def turn(self, question: str, history: Sequence[str], search_only: bool, hotline: bool) -> Turn:
         try:

@@ -119,9 +119,11 @@ def _internal_error() -> gr.Error:
 
 
 def ask_endpoint(answerer: Answerer) -> Callable[..., dict]:
-    def ask(question: str, history: list[str] | None = None, k: int = 5) -> dict:
-        """The object of `gongyou ask --json`; `history` lists earlier questions for follow-ups."""
-        earlier, wanted = history_list(history), passages_wanted(k)
+    def ask(question: str, history: list[str] | None = None, k: int | None = None) -> dict:
+        """The object of `gongyou ask --json`; `history` lists earlier questions for follow-ups;
+        `k` passages (default: settings.answer_passages, as the chat uses)."""
+        earlier = history_list(history)
+        wanted = None if k is None else passages_wanted(k)
         try:
             pipeline = answerer.pipeline()
             result = pipeline.ask(question, earlier, k=wanted)

@@ -33,11 +33,12 @@ def build_ui(
     store_user: bool | None = None,
     feedback_days: int | None = None,
     answerer_config: AnswererConfig | None = None,
+    reader: str | None = None,
 ) -> gr.Blocks:
     """The Blocks app (not launched). With administrators' accounts (`admin`), an upload panel shows
     to whoever has signed in at /admin; asking never needs a sign-in. `answerer_config` chooses the
     answerer (app/generate/answerers.py: extractive unless --llm)."""
-    answerer = Answerer(index_dir, embed_model, answerer_config)
+    answerer = Answerer(index_dir, embed_model, answerer_config, reader)
     if store_user is None:
         store_user = os.environ.get("GONGYOU_FEEDBACK_USER", "") in {"1", "true", "yes"}
     feedback = FeedbackStore(Path(data_dir), store_user=store_user, retention_days=feedback_days)

@@ -204,6 +204,7 @@ def serve(args) -> int:
         admin=admin,
         feedback_days=days,
         answerer_config=answerer,
+        reader=getattr(args, "reader", None),
     )
     try:
         url = launch(demo, host, port if port is not None else 7860, admin)

@@ -15,6 +15,7 @@ from app.text.normalize import match_form
 
 if TYPE_CHECKING:
     from app.answer.meaning import Meaning
+    from app.reader.model import Reading
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Case:
     hit_index: int = -1  # its passage
     meaning: float | None = None  # its cosine with the question (None without sentence vectors)
     semantics: Meaning | None = None  # the model's similarities, when the index has sentence vectors
+    reading: Reading | None = None  # the trained reader's scores, when a reader is in force
 
     def trying(self, candidate: Candidate) -> Case:
         return replace(

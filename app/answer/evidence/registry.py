@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.answer.evidence.case import Case
-from app.answer.evidence.rules import coverage, figures, identity, local, meaning, news
+from app.answer.evidence.rules import coverage, figures, identity, local, meaning, news, reader
 from app.errors import GongyouError
 from app.models import Refusal
 from app.settings import current
@@ -69,6 +69,7 @@ RULES: tuple[Rule, ...] = (
     Rule("local.rule_decides", "terms", local.local_rule_decides, GENERAL, message="local"),
     Rule("coverage.unknown_labour_topic", "terms", coverage.unknown_labour_topic, GENERAL),
     Rule("coverage.passage", "passages", coverage.passage_coverage, GENERAL),
+    Rule("reader.unanswerable", "passages", reader.reader_unanswerable, GENERAL),
     Rule("coverage.no_sentence", "sentences", coverage.no_sentence, GENERAL),
     Rule("coverage.sentence", "sentences", coverage.sentence_coverage, GENERAL),
     Rule("meaning.far", "answer", meaning.far_in_meaning, GENERAL),
