@@ -18,7 +18,10 @@ from app.cluster.connect import NAMESPACE, quiet_and_local, ray_missing
 # Ray modules inside their tests, never at collection.
 quiet_and_local(loopback=True)
 
-LOGICAL_CPUS = 8  # 4 shard actors and 2 replicas at one CPU each, sharing the machine's cores
+# Scheduling tokens, not cores: a module's served index (3 shards, 2 replicas) lives while its
+# other tests start their own (the CLI's --ray: 4 more; two copies of each shard: 7 more); with 8
+# the third waited for CPUs that never came free.
+LOGICAL_CPUS = 24
 
 
 @pytest.fixture(scope="session")
