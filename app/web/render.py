@@ -55,9 +55,13 @@ def anchor_id(turn: int, n: int) -> str:
 def emphasised(text: str) -> str:
     """Escaped text with each figure in <strong> (escape_md never lets a document's own tags through)."""
     out, last = [], 0
-    for match in _KEY_FIGURE.finditer(text):
-        out.append(f"{escape_md(text[last : match.start()])}<strong>{escape_md(match.group())}</strong>")
-        last = match.end()
+    # Figures are found in simplified script (萬人 → 万人, 個 → 个) and shown as written; OpenCC
+    # maps character for character here, else the text is searched as it is.
+    form = to_script(text, "simplified")
+    for match in _KEY_FIGURE.finditer(form if len(form) == len(text) else text):
+        start, end = match.span()
+        out.append(f"{escape_md(text[last:start])}<strong>{escape_md(text[start:end])}</strong>")
+        last = end
     return "".join(out) + escape_md(text[last:])
 
 
