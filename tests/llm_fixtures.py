@@ -19,6 +19,7 @@ import json
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -66,13 +67,18 @@ class LlamaServer:
         command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model),
                    "--chat_format", "gemma", "--host", "127.0.0.1", "--port", str(self.port),
                    "--n_ctx", "4096", "--n_threads", "2"]  # fmt: skip
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # llama.cpp writes ~140 KB of loading log to stderr: a pipe (64 KB) nobody reads fills and
+        # blocks the server before it listens, so the log goes to a file, read if the server exits.
+        self.log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=self.log)
 
     def wait(self, seconds: float = 120) -> None:
         end = time.monotonic() + seconds
         while time.monotonic() < end:
             if self.process.poll() is not None:
-                raise RuntimeError(f"llama_cpp.server exited: {self.process.stderr.read().decode()[-2000:]}")
+                self.log.seek(0)
+                tail = self.log.read().decode(errors="replace")[-2000:]
+                raise RuntimeError(f"llama_cpp.server exited: {tail}")
             try:
                 with urllib.request.urlopen(f"{self.url}/models", timeout=2) as reply:
                     if reply.status == 200:
@@ -87,8 +93,7 @@ class LlamaServer:
             self.process.wait(10)
         except subprocess.TimeoutExpired:
             self.process.kill()
-        if self.process.stderr:
-            self.process.stderr.close()
+        self.log.close()
 
 
 class ScriptedServer:
