@@ -69,7 +69,7 @@ class LlamaServer:
                    "--n_ctx", "4096", "--n_threads", "2"]  # fmt: skip
         # llama.cpp writes ~140 KB of loading log to stderr: a pipe (64 KB) nobody reads fills and
         # blocks the server before it listens, so the log goes to a file, read if the server exits.
-        self.log = tempfile.TemporaryFile()
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=self.log)
 
     def wait(self, seconds: float = 120) -> None:

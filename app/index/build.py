@@ -40,6 +40,7 @@ from app.ingest.walk import load_corpus
 from app.limits import MAX_FILE_BYTES
 from app.models import DocMeta, Document
 from app.settings import current
+from app.text.sentences import SPLIT_VERSION
 
 
 class UnknownDocuments(BadInput, KeyError):
@@ -69,9 +70,13 @@ def _previous(index_dir: Path) -> Index | None:
 class _ReuseOnly:
     """Stands in for the index's embedder when every vector is copied from the previous build."""
 
-    def __init__(self, record: dict) -> None:
+    def __init__(self, manifest: dict) -> None:
+        record = manifest["embedder"]
         self.name, self.dim = record["name"], int(record["dim"])
         self.identity = {k: v for k, v in record.items() if k not in ("name", "dim", "requested")}
+        # Sentence vectors are kept only when the previous build has them in the current split
+        # (all then reused); "offline" here means: write none, never embed.
+        self.offline = (manifest.get("sentences") or {}).get("split") != SPLIT_VERSION
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         raise RuntimeError("no passage should need embedding when documents are only removed")
@@ -309,7 +314,7 @@ def remove(doc_ids: Sequence[str], index_dir: Path) -> BuildResult:
         chunks = [c for c in index.chunks if c.doc_id not in gone]
         metas = {d: m for d, m in index.docs.items() if d not in gone}
         hashes = {d: h for d, h in index.doc_hashes.items() if d not in gone}
-        embedder = _ReuseOnly(index.manifest["embedder"])
+        embedder = _ReuseOnly(index.manifest)
         manifest = _rewrite(index, index_dir, chunks, metas, hashes, embedder, False, exclusive)
     return BuildResult(manifest, LoadReport(), time.perf_counter() - started, removed=sorted(gone))
 
