@@ -114,3 +114,9 @@ class Answer:
     citations: list[Citation]
     reason: str = ""  # why it refused, or which rule shaped the answer
     refusal: Refusal | None = None  # set exactly when refused
+    lead: str = ""  # the short direct answer shown first, from the cited words (app/answer/lead.py)
+
+    @property
+    def shown(self) -> str:
+        """What a reader sees: the short direct answer on its own line, then the quotes."""
+        return f"{self.lead}\n{self.text}" if self.lead else self.text

@@ -66,6 +66,7 @@ def ask_json(result: AskResult, mode: dict[str, Any]) -> dict[str, Any]:
         "standalone_question": result.standalone,
         "language": result.language,
         "answer": answer.text,
+        "lead": answer.lead,  # the short direct answer shown above it ("" when there is none)
         "refused": answer.refused,
         "refusal_rule": answer.refusal.rule if answer.refusal else None,  # app/answer/evidence/registry.py
         "citations": citations,
@@ -87,7 +88,7 @@ def _source_line(n: int | str, hit: Hit, language: str) -> str:
 
 
 def ask_text(result: AskResult, mode: dict[str, Any]) -> str:
-    lines = [result.answer.text]
+    lines = [result.answer.shown]
     if result.answer.citations:
         lines += ["", "来源 Sources:"]
         for c in result.answer.citations:

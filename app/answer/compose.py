@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from app.answer.crossrefs import ArticleIndex, follow_references
+from app.answer.enumeration import is_item, with_lists
 from app.answer.evidence.answer_types import answer_type, question_form
 from app.answer.evidence.case import Candidate, Case
 from app.answer.evidence.registry import BY_ID, Verdict, first_refusal, verdicts
@@ -25,6 +26,7 @@ from app.answer.evidence.rules.local import local_question
 from app.answer.evidence.terms import TermGroup, coverage, key_terms
 from app.answer.holdings import Holdings
 from app.answer.labels import citation_label, law_article, without_article_number
+from app.answer.lead import direct_answer
 from app.answer.meaning import Meaning
 from app.answer.messages import EN_LEAD, local_refusal_text, refusal_text
 from app.answer.trim import trim
@@ -175,7 +177,12 @@ def compose_answer(
         return _refusal(question, language, weighing.refusal, holdings)
     wanted = weighing.case.wanted
     states = wanted.states if wanted else None
-    return _cite(question, hits, weighing.chosen, weighing.case.groups, states, language, articles)
+    groups = weighing.case.groups
+    answer = _cite(question, hits, with_lists(weighing.chosen, hits), groups, states, language, articles)
+    best = weighing.chosen[0]
+    n = next(c.n for c in answer.citations if c.hit is hits[best.hit_index])
+    answer.lead = direct_answer(question, best, n, groups, wanted, language)
+    return answer
 
 
 def _cite(
@@ -192,6 +199,7 @@ def _cite(
     parts: list[str] = []
     quoted: list[tuple[Citation, str]] = []
     script = "traditional" if language == "zh-Hant" else "simplified"
+    previous_item = False
     for cand in sorted(chosen, key=lambda c: (c.hit_index, hits[c.hit_index].chunk.text.find(c.sentence))):
         first = cand.hit_index not in numbers
         if first:
@@ -204,10 +212,16 @@ def _cite(
         # A law article is named where it is quoted: 《劳动合同法》第四十八条：…
         lead = f"{citation_label(citation.hit, language)}：" if first and law_article(citation.hit) else ""
         shown = without_article_number(shown) if lead else shown
-        parts.append(f"{lead}{to_script(shown, script)}[{numbers[cand.hit_index]}]")
+        # A numbered item starts its own line, and so does what follows a list.
+        item = is_item(shown)
+        newline = "\n" if parts and (item or previous_item) else ""
+        previous_item = item
+        parts.append(f"{newline}{lead}{to_script(shown, script)}[{numbers[cand.hit_index]}]")
     if articles is not None:
         for ref in follow_references(quoted, citations, articles, groups, states, language):
-            parts.append(f"{ref.label}：{to_script(ref.sentence, script)}[{ref.citation.n}]")
+            newline = "\n" if previous_item else ""
+            previous_item = False
+            parts.append(f"{newline}{ref.label}：{to_script(ref.sentence, script)}[{ref.citation.n}]")
     text = "".join(parts)
     if language == "en":
         text = EN_LEAD + text

@@ -92,7 +92,7 @@ def chat_endpoint(answerer: Answerer) -> Callable[..., Iterator[tuple[Any, ...]]
         earlier = render_chat(turn_list[:-1], lang_value)
         number = len(turn_list)
         if turn.kind == "ask" and turn.result is not None and not turn.result.answer.refused:
-            text = in_script(turn.result.answer.text, lang_value)
+            text = in_script(turn.result.answer.shown, lang_value)
             for i, prefix in enumerate(stream_pieces(text)):
                 if i:
                     time.sleep(STREAM_DELAY_S)

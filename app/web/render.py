@@ -132,7 +132,7 @@ def formal_citation(n: int, hit: Hit, lang: str) -> str:
 
 def formal_text(result: AskResult, lang: str) -> str:
     answer = result.answer
-    lines = [in_script(answer.text, lang)]
+    lines = [in_script(answer.shown, lang)]
     if answer.citations:
         lines += ["", t(lang, "sources")]
         lines += [formal_citation(c.n, c.hit, lang) for c in answer.citations]
@@ -185,7 +185,7 @@ def render_turn(turn: Turn, number: int, lang: str, partial: str | None = None) 
         messages.append(_refusal_message(answer.text, lang))
         return messages
     known = {c.n for c in answer.citations}
-    text = in_script(answer.text, lang)
+    text = in_script(answer.shown, lang)
     if partial is not None:
         messages.append({"role": "assistant", "content": answer_markdown(partial, number, known)})
         return messages
