@@ -1,0 +1,57 @@
+"""Answers a worker can act on (issue 16), on the shipped corpus with the default model: a short
+direct answer first, a law's numbered items with their lead-in, one per line, each cited."""
+
+from __future__ import annotations
+
+import re
+
+from app.present import ask_json, ask_text
+from app.web.answerer import Turn
+from app.web.render import render_turn
+
+MARKER = re.compile(r"\[(\d+)\]$")
+
+
+def test_a_period_question_leads_with_the_period_in_the_cli_and_the_json(pipeline) -> None:
+    result = pipeline.ask("试用期最长多久？")
+    assert result.answer.lead == "最长不得超过六个月。[1]"
+    assert "试用期最长不得超过六个月" in result.answer.citations[0].hit.chunk.text  # its words are cited
+    assert ask_text(result, pipeline.mode).splitlines()[0] == result.answer.lead
+    data = ask_json(result, pipeline.mode)
+    assert data["lead"] == result.answer.lead and data["answer"] == result.answer.text  # the contract grows
+
+
+def test_a_traditional_question_gets_a_traditional_short_line(pipeline) -> None:
+    assert pipeline.ask("試用期最長多久？").answer.lead == "最長不得超過六個月。[1]"
+
+
+def test_a_yes_no_question_leads_with_no_in_bold_in_the_browser(pipeline) -> None:
+    result = pipeline.ask("用人单位可以扣押劳动者的身份证吗？")
+    assert result.answer.lead == "不可以。[1]" and "不得扣押" in result.answer.text
+    _question, answer, *_passages = render_turn(Turn(result.question, "ask", result=result), 1, "zh-Hans")
+    assert answer["content"].startswith("<strong>不可以。")
+
+
+def test_a_question_the_documents_answer_only_under_conditions_gets_no_yes(pipeline) -> None:
+    result = pipeline.ask("公司可以不给我交社保吗？")
+    assert not result.answer.lead.startswith(("可以", "不可以"))
+
+
+def test_which_cases_are_work_injuries_lists_every_item_cited(pipeline) -> None:
+    answer = pipeline.ask("哪些情形应当认定为工伤？").answer
+    lines = answer.text.splitlines()
+    items = [line for line in lines if re.match(r"^[（(][一二三四五六七][)）]", line)]
+    assert len(items) >= 7 and all(MARKER.search(line) for line in items)
+    assert "应当认定为工伤" in lines[0]  # the lead-in comes first, with the law's name
+    assert "患职业病" in answer.text
+
+
+def test_overtime_pay_shows_all_three_rates(pipeline) -> None:
+    text = pipeline.ask("加班费怎么算？").answer.text
+    for rate in ("百分之一百五十", "百分之二百", "百分之三百"):
+        assert rate in text
+
+
+def test_the_arbitration_time_limit_is_answered_with_its_period(pipeline) -> None:
+    answer = pipeline.ask("劳动争议仲裁的时效期间是多少？").answer
+    assert not answer.refused and "一年" in answer.text and answer.lead == "一年。[1]"
