@@ -151,7 +151,16 @@ def weigh(
             or best.meaning is None
             or cand.meaning >= best.meaning - settings.second_sentence_meaning_gap
         )
-        if cand.cover >= best.cover - 1e-9 and close and all(cand.sentence != c.sentence for c in chosen):
+        # For a figure question it must state such a figure too (辞退 → 第八十七条's 二倍, not 第五十三条's
+        # 判决予以撤销, which shares the words but states no amount).
+        states = case.wanted.states if case.wanted else None
+        stated = states is None or states.search(match_form(cand.sentence)) is not None
+        if (
+            cand.cover >= best.cover - 1e-9
+            and close
+            and stated
+            and all(cand.sentence != c.sentence for c in chosen)
+        ):
             chosen.append(cand)
     return Weighing(case, checks, trials, chosen, None)
 

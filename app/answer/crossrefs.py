@@ -173,27 +173,33 @@ def follow_references(
     shown = {(c.hit.chunk.chunk_id, s) for c, s in quoted}
     frontier = list(quoted)
     for _ in range(settings.crossref_depth):
-        next_frontier: list[tuple[Citation, str]] = []
+        found = []
         for citation, sentence in frontier:
             for pointer in pointers(sentence, articles):
-                if len(added) >= settings.crossref_max:
-                    return added
-                found = _resolve(pointer, citation, sentence, articles, groups, states)
-                if found is None:
-                    continue
-                hit, text, label_suffix = found
-                if any(h == hit.chunk.chunk_id and (text in s or s in text) for h, s in shown):
-                    continue  # already in the answer
-                shown.add((hit.chunk.chunk_id, text))
-                target = next((c for c in citations if c.hit.chunk.chunk_id == hit.chunk.chunk_id), None)
-                if target is None:
-                    target = Citation(len(citations) + 1, hit, via=f"[{citation.n}] {pointer.written}")
-                    citations.append(target)
-                target.sentences.append(text)
-                label = citation_label(hit, language) + label_suffix
-                shown_text = without_article_number(trim(text, groups, states))
-                added.append(CrossReference(target, shown_text, label))
-                next_frontier.append((target, text))
+                target = _resolve(pointer, citation, sentence, articles, groups, states)
+                if target is not None:
+                    found.append((citation, pointer, *target))
+        # When more articles are pointed at than are shown, those that state what the question asks
+        # for come first: 第八十七条's 第四十七条 (the compensation per year worked) before 第二十八条's
+        # 第二十四、二十六、二十七条 (when a contract may be ended) for 能拿到多少补偿.
+        if states is not None:
+            found.sort(key=lambda f: states.search(match_form(f[3])) is None)
+        next_frontier: list[tuple[Citation, str]] = []
+        for citation, pointer, hit, text, label_suffix in found:
+            if len(added) >= settings.crossref_max:
+                return added
+            if any(h == hit.chunk.chunk_id and (text in s or s in text) for h, s in shown):
+                continue  # already in the answer
+            shown.add((hit.chunk.chunk_id, text))
+            target = next((c for c in citations if c.hit.chunk.chunk_id == hit.chunk.chunk_id), None)
+            if target is None:
+                target = Citation(len(citations) + 1, hit, via=f"[{citation.n}] {pointer.written}")
+                citations.append(target)
+            target.sentences.append(text)
+            label = citation_label(hit, language) + label_suffix
+            shown_text = without_article_number(trim(text, groups, states))
+            added.append(CrossReference(target, shown_text, label))
+            next_frontier.append((target, text))
         frontier = next_frontier
     return added
 
