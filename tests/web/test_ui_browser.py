@@ -135,8 +135,9 @@ def test_question_streams_the_answer_and_shows_its_cited_passage(open_page, app)
     expect(title).to_contain_text("长江网")
     expect(title).to_contain_text("2020-12-09")
     expect(p.page.locator("#chat mark").first).to_contain_text("高技能人才總量達270.5萬人")
-    # [1] in the answer leads to that passage, in the same tab.
-    p.page.locator("#chat a[href='#gy-cite-1-1']").click()
+    # The direct answer leads, in bold; [1] in the answer leads to that passage, in the same tab.
+    expect(answer.locator("strong").first).to_contain_text("高技能人才总量达270.5万人。")
+    p.page.locator("#chat a[href='#gy-cite-1-1']").first.click()
     target = p.page.locator("#gy-cite-1-1")
     expect(target).to_be_attached()
     assert len(p.context.pages) == 1
