@@ -229,7 +229,8 @@ def test_chat_hotline_panel_and_formal_citation(client) -> None:
     _, _, panel, formal, mode = final  # the session State is not sent to clients
     assert panel.count("<small>bm25 ") == answerer.HOTLINE_TOP_K
     assert "已引用" in panel
-    assert formal.startswith("高技能人才总量达270.5万人。[1]\n截至今年10月")  # the direct answer, then the quote
+    # the direct answer, then the quote
+    assert formal.startswith("高技能人才总量达270.5万人。[1]\n截至今年10月")
     assert (
         "\n来源：\n[1] 《湖北省2020年全省产业工人队伍建设改革暨联络员工作视频会议》，长江网，2020-12-09"
         in formal
