@@ -18,6 +18,24 @@ METADATA: dict[str, dict] = {
 LAW_FILES = sorted(METADATA)
 
 
+def law_articles():
+    """The shipped laws' articles as `gongyou build` chunks them (no index, no model)."""
+    from app.answer.crossrefs import ArticleIndex
+    from app.ingest.chunk import chunk_document
+    from app.ingest.clean import clean_document
+    from app.ingest.walk import load_corpus
+
+    docs, _ = load_corpus(LAWS)
+    chunks = [c for d in docs for c in chunk_document(clean_document(d))]
+    return ArticleIndex(chunks, {d.doc_id: d.meta for d in docs})
+
+
+def article(articles, law: str, number: str):
+    """The one passage of an article (劳动法, 第四十四条)."""
+    (hit,) = articles.parts(law, number)
+    return hit
+
+
 def load_build_laws() -> ModuleType:
     """scripts/build_laws.py as a module (scripts/ is not a package)."""
     if "build_laws" in sys.modules:

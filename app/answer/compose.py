@@ -141,6 +141,7 @@ def weigh(
         return Weighing(case, checks, trials, [], trials[0].refusal)
 
     chosen = [best]
+    states = case.wanted.states if case.wanted else None
     for cand in candidates[1:]:
         if len(chosen) >= settings.max_sentences or cand.score < settings.second_sentence_share * best.score:
             break
@@ -153,7 +154,6 @@ def weigh(
         )
         # For a figure question it must state such a figure too (辞退 → 第八十七条's 二倍, not 第五十三条's
         # 判决予以撤销, which shares the words but states no amount).
-        states = case.wanted.states if case.wanted else None
         stated = states is None or states.search(match_form(cand.sentence)) is not None
         if (
             cand.cover >= best.cover - 1e-9

@@ -23,7 +23,7 @@ from app.answer.trim import trim
 from app.models import Chunk, Citation, DocMeta, Hit
 from app.settings import current
 from app.text.normalize import match_form
-from app.text.patterns import CHINESE_NUMERALS, NUMBER
+from app.text.patterns import CHINESE_NUMERALS, NUMBER, NUMBERED_ITEM
 from app.text.sentences import sentences
 
 _ARTICLE = rf"第{NUMBER}[条條](?:之[{CHINESE_NUMERALS}]+)?"
@@ -36,7 +36,7 @@ _REFERENCE = re.compile(
     rf"(?P<a2>{_ARTICLE}){_PARAGRAPH.format(name='p2')}"
     rf"|本[条條]第(?P<p3>{NUMBER})款|前(?P<prev>[两兩二三]?)款|(?<![条條])第(?P<p4>{NUMBER})款"
 )
-_ITEM = re.compile(rf"^(?:[(（][{CHINESE_NUMERALS}]+[)）]|[{CHINESE_NUMERALS}]+、)")
+_ITEM = re.compile(rf"^{NUMBERED_ITEM}")
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2, "兩": 2}
 
 

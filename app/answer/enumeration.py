@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from app.answer.evidence.case import Candidate
 from app.models import Hit
 from app.settings import current
+from app.text.patterns import NUMBERED_ITEM
 from app.text.sentences import sentences
 
 # （一） (一) 一、 1. 1、 at the start of a sentence
-ITEM = re.compile(
-    r"^\s*(?:[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、](?!\d))"
-)
+ITEM = re.compile(rf"^\s*(?:{NUMBERED_ITEM}|\d{{1,2}}[.．、](?!\d))")
 _LEAD_IN_END = re.compile(r"[:：]\s*$")
 
 
@@ -37,12 +36,17 @@ def is_item(sentence: str) -> bool:
     return bool(ITEM.match(sentence))
 
 
+def is_lead_in(sentence: str) -> bool:
+    """A sentence that introduces what follows it (有下列情形之一的，…：)."""
+    return bool(_LEAD_IN_END.search(sentence))
+
+
 def lists_of(text: str) -> list[ItemList]:
     """Every lead-in (a sentence ending in a colon) followed by at least two numbered items."""
     found = sentences(text)
     lists: list[ItemList] = []
     for i, sentence in enumerate(found):
-        if not _LEAD_IN_END.search(sentence):
+        if not is_lead_in(sentence):
             continue
         items = []
         for following in found[i + 1 :]:

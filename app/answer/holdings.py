@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from app.answer.labels import law_article
 from app.models import Chunk, DocMeta, Hit
-from app.text.segment import content_words
+from app.text.segment import words
 
 LAW_TYPE_ORDER = ("法律", "行政法规", "司法解释", "部门规章", "部门规范性文件")
 NAMED_LAWS = 4  # laws named in the phrase
@@ -41,19 +41,11 @@ def _type_rank(meta: DocMeta) -> int:
     return LAW_TYPE_ORDER.index(kind) if kind in LAW_TYPE_ORDER else len(LAW_TYPE_ORDER)
 
 
-def _words(title: str) -> list[str]:
-    """jieba's words of a title as written. Not its part-of-speech tagger: that costs 1 s to load on
-    a cold start, and word boundaries are all a theme needs."""
-    content_words("")  # jieba set up as for retrieval (domain words, quiet logging)
-    import jieba
-
-    return jieba.lcut(title)
-
-
 def _phrases(title: str) -> set[str]:
     """The runs of whole words (4-20 characters) of a title: 产业工人队伍建设改革, never 贴发放办法."""
     ends = [0]
-    for word in _words(title):
+    # Word boundaries are all a theme needs: not jieba's part-of-speech tagger, 1 s to load cold.
+    for word in words(title):
         ends.append(ends[-1] + len(word))
     return {
         title[start:end]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from app.answer.enumeration import is_lead_in
 from app.answer.evidence.answer_types import AnswerType
 from app.answer.evidence.case import Candidate
 from app.answer.evidence.patterns import CLAUSE
@@ -87,11 +88,7 @@ def _yes_no_lead(question: str, sentence: str, groups: list[TermGroup], language
             return ""
     clauses = _clauses(sentence)
     best = _best_clause(clauses, groups, None)
-    if (
-        best is None
-        or (best > 0 and _CONDITION_END.search(clauses[best - 1]))
-        or sentence.rstrip().endswith((":", "："))
-    ):
+    if best is None or (best > 0 and _CONDITION_END.search(clauses[best - 1])) or is_lead_in(sentence):
         return ""
     said = match_form(clauses[best])
     if _FORBIDS.search(said):

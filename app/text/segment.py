@@ -44,6 +44,11 @@ def pos_tags(text: str) -> list[tuple[str, str]]:
     return [(pair.word, pair.flag) for pair in jieba.posseg.lcut(text)]
 
 
+def words(text: str) -> list[str]:
+    """jieba's words of a text as written (every character kept, no stopwords removed)."""
+    return _jieba().lcut(text)
+
+
 def _words_of(norm: str) -> list[str]:
     words = (w.strip() for w in _jieba().lcut(norm))
     return [w for w in words if w and w not in STOPWORDS and _TOKEN_CHARS.search(w)]

@@ -190,10 +190,11 @@ def render_turn(turn: Turn, number: int, lang: str, partial: str | None = None) 
         messages.append({"role": "assistant", "content": answer_markdown(partial, number, known)})
         return messages
     note = f"\n\n<small>{t(lang, 'model_note')}</small>" if turn.result.report.writes_text else ""
-    body = answer_markdown(text, number, known)
     if answer.lead:  # the direct answer on its own line, in bold
         lead = answer_markdown(in_script(answer.lead, lang), number, known)
         body = f"<strong>{lead}</strong>\n\n" + answer_markdown(in_script(answer.text, lang), number, known)
+    else:
+        body = answer_markdown(text, number, known)
     messages.append({"role": "assistant", "content": body + note})
     for c in answer.citations:
         anchor = f'<a id="{anchor_id(number, c.n)}"></a>'

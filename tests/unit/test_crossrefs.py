@@ -7,28 +7,18 @@ needs the passages and their metadata).
 from __future__ import annotations
 
 import pytest
-from laws_fixtures import LAWS
+from laws_fixtures import article, law_articles
 
 from app.answer.crossrefs import ArticleIndex, follow_references, paragraphs, pointers
 from app.answer.evidence.answer_types import answer_type
 from app.answer.evidence.terms import TermGroup
 from app.answer.labels import citation_label, law_article
-from app.ingest.chunk import chunk_document
-from app.ingest.clean import clean_document
-from app.ingest.walk import load_corpus
 from app.models import Citation, Hit
 
 
 @pytest.fixture(scope="module")
 def articles() -> ArticleIndex:
-    docs, _ = load_corpus(LAWS)
-    chunks = [c for d in docs for c in chunk_document(clean_document(d))]
-    return ArticleIndex(chunks, {d.doc_id: d.meta for d in docs})
-
-
-def article(articles: ArticleIndex, law: str, number: str) -> Hit:
-    (hit,) = articles.parts(law, number)
-    return hit
+    return law_articles()
 
 
 def groups(*words: str) -> list[TermGroup]:

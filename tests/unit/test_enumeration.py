@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from laws_fixtures import LAWS
+from laws_fixtures import article, law_articles
 
 from app.answer.crossrefs import ArticleIndex
 from app.answer.enumeration import is_item, lists_of, with_lists
 from app.answer.evidence.case import Candidate
-from app.ingest.chunk import chunk_document
-from app.ingest.clean import clean_document
-from app.ingest.walk import load_corpus
-from app.models import Hit
 from app.settings import current, override
 
 
 @pytest.fixture(scope="module")
 def articles() -> ArticleIndex:
-    docs, _ = load_corpus(LAWS)
-    chunks = [c for d in docs for c in chunk_document(clean_document(d))]
-    return ArticleIndex(chunks, {d.doc_id: d.meta for d in docs})
-
-
-def article(articles: ArticleIndex, law: str, number: str) -> Hit:
-    (hit,) = articles.parts(law, number)
-    return hit
+    return law_articles()
 
 
 @pytest.mark.parametrize(
