@@ -29,6 +29,7 @@ from app.answer.labels import citation_label, law_article, without_article_numbe
 from app.answer.lead import direct_answer
 from app.answer.meaning import Meaning
 from app.answer.messages import EN_LEAD, local_refusal_text, refusal_text
+from app.answer.steps import asks_for_route, route_lines
 from app.answer.trim import trim
 from app.index.bm25 import BM25Index
 from app.models import Answer, Citation, Hit, Refusal
@@ -182,8 +183,11 @@ def compose_answer(
     `reading` is the trained reader's (app/reader/), whose judgement is the rule reader.unanswerable.
     """
     weighing = weigh(question, hits, bm25, occurs, semantics, reading)
+    route = articles is not None and asks_for_route(question)
     if weighing.refusal is not None:
-        return _refusal(question, language, weighing.refusal, holdings)
+        # 公司拖欠工资怎么办 may find no sentence that answers it, but the law's route does.
+        answer = _route_only(question, language, articles) if route else None
+        return answer or _refusal(question, language, weighing.refusal, holdings)
     wanted = weighing.case.wanted
     states = wanted.states if wanted else None
     groups = weighing.case.groups
@@ -191,7 +195,20 @@ def compose_answer(
     best = weighing.chosen[0]
     n = next(c.n for c in answer.citations if c.hit is hits[best.hit_index])
     answer.lead = direct_answer(question, best, n, groups, wanted, language)
+    if route:
+        lines = route_lines(question, answer.citations, articles, language)
+        answer.text += "".join(f"\n{line}" for line in lines)
     return answer
+
+
+def _route_only(question: str, language: str, articles: ArticleIndex) -> Answer | None:
+    """The dispute route alone (app/answer/steps.py), when no sentence answered the question."""
+    citations: list[Citation] = []
+    lines = route_lines(question, citations, articles, language)
+    if not lines:
+        return None
+    text = "\n".join(lines)
+    return Answer(question, EN_LEAD + text if language == "en" else text, False, citations, "dispute route")
 
 
 def _cite(

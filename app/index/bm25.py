@@ -1,6 +1,7 @@
 """The lexical index: BM25 scores with bm25s over the tokens of app.text.segment.
 
-bm25s (with scipy) is imported only when an index is built or loaded (app.index.bm25_vectorised).
+bm25s (with scipy) is imported only when an index is built (app.index.bm25_vectorised); a built
+index is read for querying by app.index.bm25_saved.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 from app.settings import current
 
 if TYPE_CHECKING:
-    from app.index.bm25_vectorised import CollectionStats
+    from app.index.bm25_stats import CollectionStats
 
 
 class BM25Index:
@@ -88,6 +89,11 @@ class BM25Index:
 
     @classmethod
     def load(cls, folder: Path) -> BM25Index:
+        """For querying: read with app.index.bm25_saved (no bm25s import) when it can be."""
+        from app.index.bm25_saved import SavedBM25, readable
+
+        if readable(folder):
+            return cls(SavedBM25(folder))
         from app.index.bm25_vectorised import VectorisedBM25
 
         return cls(VectorisedBM25.load(str(folder), show_progress=False, verbosity=0))

@@ -3,35 +3,20 @@
 bm25s documents `BM25.build_index_from_ids` as the function to override "if you want to build
 the index in a different way"; everything else (index(), save, load, get_scores) stays bm25s's.
 Its own build loops in Python per passage: about 1 s of a 12k-passage `gongyou add`, most of it.
-Importing this module imports bm25s (and scipy, about 0.5 s): only build and load paths do.
+Importing this module imports bm25s (and scipy, about 0.25 s): only builds do; queries read the
+saved index with app.index.bm25_saved.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import bm25s
 import numpy as np
 
+from app.index.bm25_stats import CollectionStats, lucene_idf
+
 BLOCK = 4096  # passages whose (passage, token) pairs are sorted at once: bounds the extra memory
-
-
-@dataclass(frozen=True)
-class CollectionStats:
-    """What a shard's scores take from the whole collection: the idf of each of the shard's
-    tokens (in the shard's vocabulary order) and the average passage length."""
-
-    idf: np.ndarray
-    avgdl: float
-
-
-def lucene_idf(df: np.ndarray, n_docs: int, dtype) -> np.ndarray:
-    """bm25s's "lucene" idf of each token from its document frequency (0 where df is 0)."""
-    idf = np.zeros(df.size, dtype=dtype)
-    seen = df > 0
-    idf[seen] = np.log(1 + (n_docs - df[seen] + 0.5) / (df[seen] + 0.5))
-    return idf
 
 
 def lucene_score_matrix(

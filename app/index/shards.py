@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from app.index.bm25 import BM25Index
-from app.index.bm25_vectorised import CollectionStats, lucene_idf
+from app.index.bm25_stats import CollectionStats, lucene_idf
 from app.index.dense import dense_index, dense_kind, read_dense, write_dense
 from app.index.lexicon import Lexicon
 from app.settings import current

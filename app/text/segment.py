@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 from app.datafiles import read_list
+from app.text import jieba_loading
 from app.text.normalize import match_form_spaced
 
 # Function words and question words: they carry no evidence in either questions or documents.
@@ -29,7 +30,7 @@ def _jieba():
     from app.text.glossary import domain_words
 
     jieba.setLogLevel(60)
-    jieba.initialize()
+    jieba_loading.initialize(jieba)
     # Without these jieba cuts 年假 into 年 + 假 and the question loses its topic.
     for word in domain_words():
         jieba.add_word(word)
@@ -38,10 +39,12 @@ def _jieba():
 
 def pos_tags(text: str) -> list[tuple[str, str]]:
     """jieba's (word, part-of-speech) pairs: "n" nouns, "v" verbs, "nr" people, "ns" places..."""
-    _jieba()
-    import jieba.posseg
+    return [(pair.word, pair.flag) for pair in _posseg().lcut(text)]
 
-    return [(pair.word, pair.flag) for pair in jieba.posseg.lcut(text)]
+
+@lru_cache(maxsize=1)
+def _posseg():
+    return jieba_loading.pos_tagger(_jieba())
 
 
 def words(text: str) -> list[str]:

@@ -55,3 +55,20 @@ def test_overtime_pay_shows_all_three_rates(pipeline) -> None:
 def test_the_arbitration_time_limit_is_answered_with_its_period(pipeline) -> None:
     answer = pipeline.ask("劳动争议仲裁的时效期间是多少？").answer
     assert not answer.refused and "一年" in answer.text and answer.lead == "一年。[1]"
+
+
+def test_what_to_do_about_unpaid_wages_gives_the_route_in_order_each_cited(pipeline) -> None:
+    answer = pipeline.ask("公司拖欠工资怎么办？").answer
+    assert not answer.refused
+    route = answer.text[answer.text.index("维权途径：") :]
+    steps = [line.split("：")[0] for line in route.splitlines()[1:]]
+    assert steps == ["1. 协商", "2. 投诉", "3. 调解", "4. 仲裁", "5. 诉讼"]
+    assert "时效期间为一年" in route and "十五日内向人民法院提起诉讼" in route
+    numbers = {int(n) for n in re.findall(r"\[(\d+)\]", route)}
+    cited = {c.n: c for c in answer.citations}
+    assert numbers <= set(cited)
+    assert {cited[n].hit.meta.title for n in numbers} == {"中华人民共和国劳动争议调解仲裁法"}
+
+
+def test_what_to_do_without_a_dispute_gets_no_route(pipeline) -> None:
+    assert "维权途径" not in pipeline.ask("失业了怎么办？").answer.text

@@ -11,7 +11,7 @@ from app.generate.answerers import ANSWERERS, AnswererConfig, resolve
 from app.generate.backends.base import BackendConfig, BackendUnavailable
 from app.generate.backends.llama_cpp import chat_format_for
 from app.generate.backends.registry import KINDS, kind_of, make_backend, split_spec
-from app.generate.prompt import build_messages, decline_phrases, prompt_texts
+from app.generate.prompt import decline_phrases, prompt_texts
 from app.generate.records import AnswerReport
 
 
@@ -66,17 +66,6 @@ def test_prompt_file_has_every_language_and_the_decline_phrases() -> None:
         assert {"instructions", "passages", "question", "answer", "decline"} <= set(entry)
         assert "{decline}" in entry["instructions"] and "[1]" in entry["instructions"]
         assert any(p in entry["decline"] for p in decline_phrases())
-
-
-def test_messages_hold_the_question_and_numbered_passages(pipeline) -> None:
-    from app.generate.prompt import shown_passages
-
-    hits = pipeline.search("湖北省有多少个技能大师工作室?", k=5).hits
-    shown = shown_passages(hits, "en")
-    (message,) = build_messages("How many master studios does Hubei have?", shown, "en")
-    assert message.role == "user" and "How many master studios" in message.content
-    assert all(f"[{s.n}] {s.label}" in message.content for s in shown)
-    assert "reply only: The passages do not answer this question." in message.content
 
 
 def test_an_extractive_report_has_no_generation() -> None:

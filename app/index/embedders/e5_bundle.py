@@ -10,8 +10,11 @@ directly; this module reads the same file so the weights can also run as a `tran
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import re
 import struct
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -126,12 +129,29 @@ def model_path() -> Path:
 
 @lru_cache(maxsize=2)
 def weights_fingerprint(path: Path | None = None) -> str:
-    """sha256 of the model file (first 16 hex digits): which weights built an index."""
+    """sha256 of the model file (first 16 hex digits): which weights built an index.
+
+    Every `gongyou ask` checks it against the manifest, and hashing the 70 MB file costs 70 ms of
+    a 1.6 s start, so it is remembered in the temporary folder under the file's path, size and
+    modification time (what pip changes when it installs another version)."""
+    path = Path(path or model_path())
+    stamp = path.stat()
+    where = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
+    memo = Path(tempfile.gettempdir()) / f"gongyou-e5-{where}-{stamp.st_size}-{stamp.st_mtime_ns}"
+    try:
+        remembered = memo.read_text().strip()
+        if re.fullmatch(r"[0-9a-f]{16}", remembered):
+            return remembered
+    except OSError:
+        pass
     digest = hashlib.sha256()
-    with open(path or model_path(), "rb") as handle:
+    with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 22), b""):
             digest.update(block)
-    return digest.hexdigest()[:16]
+    fingerprint = digest.hexdigest()[:16]
+    with contextlib.suppress(OSError):
+        memo.write_text(fingerprint)
+    return fingerprint
 
 
 @lru_cache(maxsize=2)
