@@ -23,6 +23,7 @@ from app.answer.evidence.answer_types import answer_type, question_form
 from app.answer.evidence.case import Candidate, Case
 from app.answer.evidence.registry import BY_ID, Verdict, first_refusal, verdicts
 from app.answer.evidence.rules.local import local_question
+from app.answer.evidence.rules.parties import other_party
 from app.answer.evidence.terms import TermGroup, coverage, key_terms
 from app.answer.holdings import Holdings
 from app.answer.labels import citation_label, law_article, without_article_number
@@ -125,6 +126,9 @@ def weigh(
     case = replace(case, candidates=_candidates(case))
     if refusal := _stage("sentences", case, checks):
         return Weighing(case, checks, [], [], refusal)
+    # 劳动者可以解除 does not answer 用人单位可以解除吗 (rule parties.other_party)
+    kept = [c for c in case.candidates if other_party(question, c.sentence) is None]
+    case = replace(case, candidates=kept)
 
     settings = current()
     candidates = case.candidates

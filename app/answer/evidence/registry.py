@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.answer.evidence.case import Case
-from app.answer.evidence.rules import coverage, figures, identity, local, meaning, news, reader
+from app.answer.evidence.rules import coverage, figures, identity, local, meaning, news, parties, reader
 from app.errors import GongyouError
 from app.models import Refusal
 from app.settings import current
@@ -72,6 +72,7 @@ RULES: tuple[Rule, ...] = (
     Rule("reader.unanswerable", "passages", reader.reader_unanswerable, GENERAL),
     Rule("coverage.no_sentence", "sentences", coverage.no_sentence, GENERAL),
     Rule("coverage.sentence", "sentences", coverage.sentence_coverage, GENERAL),
+    Rule("parties.other_party", "sentences", parties.every_sentence_other_party, GENERAL),
     Rule("meaning.far", "answer", meaning.far_in_meaning, GENERAL),
     Rule("news.attribute_not_named", "answer", news.attribute_not_named, NEWS),
     Rule("identity.identifier_missing", "answer", identity.identifier_missing, GENERAL),
