@@ -24,7 +24,7 @@ import ray
 
 from app.cluster.connect import ClusterProblem
 from app.index.embedders.base import Embedder
-from app.index.workers import EMBED_BATCH
+from app.index.workers import EMBED_BATCH, batch_ranges
 from app.settings import current
 
 IN_FLIGHT = 2  # batches queued per worker: the next one is there when a batch ends
@@ -181,12 +181,13 @@ class RayWorkers:
 
     def embed(self, embedder: Embedder, texts: Sequence[str], progress: bool) -> np.ndarray:
         self._start({"name": embedder.name, "dim": embedder.dim, **embedder.identity})
-        batches = [list(texts[i : i + EMBED_BATCH]) for i in range(0, len(texts), EMBED_BATCH)]
+        ranges = batch_ranges(len(texts), EMBED_BATCH)
+        batches = [list(texts[r.start : r.stop]) for r in ranges]
         vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
         started = time.perf_counter()
         bar = self._bar("embedding", len(texts), progress)
         for number, block in self._run("embed", batches, bar):
-            vectors[number * EMBED_BATCH : number * EMBED_BATCH + len(block)] = block
+            vectors[ranges[number].start : ranges[number].stop] = block
         if bar is not None:
             bar.close()
         self.rates["embed_passages_per_second"] = round(len(texts) / (time.perf_counter() - started), 1)

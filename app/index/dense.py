@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from app.index.workers import EMBED_BATCH
+from app.index.workers import EMBED_BATCH, batch_ranges
 from app.settings import current
 
 if TYPE_CHECKING:
@@ -106,8 +106,8 @@ def embed_in_batches(texts: list[str], embedder: Embedder, progress: bool, what:
         from tqdm import tqdm
 
         bar = tqdm(total=len(order), desc=f"embedding {what}", unit=what[:-1], file=sys.stderr, smoothing=0.1)
-    for start in range(0, len(order), EMBED_BATCH):
-        rows = order[start : start + EMBED_BATCH]
+    for batch in batch_ranges(len(order)):
+        rows = order[batch.start : batch.stop]
         vectors[rows] = embedder.embed_passages([texts[i] for i in rows])
         if bar:
             bar.update(len(rows))

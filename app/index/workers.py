@@ -9,6 +9,7 @@ driver writes the index as always; only `facts()` (recorded in the manifest) tel
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import pairwise
 from typing import Any, Protocol
 
 import numpy as np
@@ -18,6 +19,17 @@ from app.index.embedders.base import Embedder
 # Passages per embedder call: the progress bar (passages per second) moves every few seconds with a
 # real model, and each call is large enough for the torch engine (app/settings.py torch_min_batch).
 EMBED_BATCH = 128
+
+
+def batch_ranges(count: int, size: int = EMBED_BATCH) -> list[range]:
+    """Rows 0..count-1 in batches of `size` to just under twice it, of nearly equal length.
+
+    Cut at every `size` rows, the last batch of a sorted list held its longest texts, and when it
+    had fewer than torch_min_batch of them it went to the C engine, several times slower: 59
+    passages and 42 sentences took 37 s of the shipped corpus's 142 s first build."""
+    batches = max(1, count // size)
+    bounds = [round(i * count / batches) for i in range(batches + 1)]
+    return [range(a, b) for a, b in pairwise(bounds) if b > a]
 
 
 class BuildWorkers(Protocol):
