@@ -85,7 +85,7 @@ def test_a_ray_build_whose_workers_die_equals_the_single_machine_build(
 ) -> None:
     import app.cluster.build as ray_build
 
-    monkeypatch.setattr(ray_build, "EMBED_BATCH", 64)  # app/settings.py torch_min_batch: the torch engine
+    monkeypatch.setattr(ray_build, "EMBED_BATCH", 32)  # several batches, whichever engine embeds them
     killed: list[int] = []
 
     def kill_every_worker_once(batches_done: int) -> None:
@@ -104,7 +104,7 @@ def test_a_ray_build_whose_workers_die_equals_the_single_machine_build(
     assert facts["engine"] == "ray" and facts["workers"] == 2
     assert facts["retried_batches"] >= 1  # the batch in flight was sent again, not lost
     passages = load_index(policy_index).manifest["chunk_count"]
-    assert 64 < passages < 128  # two batches of 64: one done, one in flight when the workers die
+    assert passages >= 64  # 2+ batches of 32 or more: one done, others in flight when the workers die
     assert result.manifest["embedded_chunks"] == result.manifest["chunk_count"] == passages
     assert_same_index(policy_index, tmp_path / "index")
 
