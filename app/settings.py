@@ -72,6 +72,7 @@ class Settings:
     second_sentence_meaning_gap: float = 0.02
     # The best sentence may fail an evidence test that a close second (within 5% of its score) passes.
     sentences_tried: int = 2
+    stating_considered: int = 8  # a figure question also tries the best stating sentences among these
     tried_score_share: float = 0.95
     max_sentence_chars: int = 140  # longer sentences are cut to their best run of clauses
     trim_states_bonus: float = 0.5  # when cutting, a run that states what is asked counts this more

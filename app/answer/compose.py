@@ -137,6 +137,15 @@ def weigh(
         for c in candidates[: settings.sentences_tried]
         if c.cover >= settings.coverage_min and c.score >= settings.tried_score_share * candidates[0].score
     ]
+    if case.wanted is not None:
+        # A figure question also tries the best sentences that state such a figure (时效期间为一年
+        # for 拖欠工资多久可以申请仲裁, below a sentence that shares more words and states none).
+        stating = [
+            c
+            for c in candidates[: settings.stating_considered]
+            if c.cover >= settings.coverage_min and case.wanted.states.search(match_form(c.sentence))
+        ]
+        tried += [c for c in stating[: settings.sentences_tried] if c not in tried]
     trials: list[Trial] = []
     for best in tried:
         trials.append(Trial(best, first_refusal("answer", case.trying(best))))

@@ -72,3 +72,16 @@ def test_what_to_do_about_unpaid_wages_gives_the_route_in_order_each_cited(pipel
 
 def test_what_to_do_without_a_dispute_gets_no_route(pipeline) -> None:
     assert "维权途径" not in pipeline.ask("失业了怎么办？").answer.text
+
+
+def test_a_period_question_tries_the_sentence_that_states_a_period(pipeline) -> None:
+    # The best-covered sentence (农民工 may apply for arbitration) states no period; the one that does
+    # is tried too.
+    answer = pipeline.ask("单位拖欠工资多久可以申请仲裁？").answer
+    assert answer.lead == "一年。[1]"
+    assert answer.citations[0].hit.chunk.article == "第二十七条"
+
+
+def test_how_much_time_asks_for_a_length_not_a_day(pipeline) -> None:
+    answer = pipeline.ask("哺乳期每天有多少哺乳时间？").answer
+    assert not answer.refused and answer.lead == "1小时。[1]"

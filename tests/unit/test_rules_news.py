@@ -116,6 +116,7 @@ def test_question_focus(question, focus):
 def test_time_questions_ask_for_a_day_and_entities_must_be_in_the_passage():
     assert asks_day("神舟十六号发射时间？") and asks_day("《阿凡达：水之道》国内上映日期")
     assert not asks_day("养老保险交满多少年") and not asks_day("职业技能培训的时间有多长")
+    assert not asks_day("哺乳期每天有多少哺乳时间？")  # an amount of time, not a day
     groups = [TermGroup(w, (w,), 1.0) for w in ("2023", "全英", "羽毛球", "公开赛", "男单", "冠军")]
     named = [g.word for g in entity_terms("2023年全英羽毛球公开赛男单冠军？", groups)]
     assert "全英" in named and not {"2023", "羽毛球", "男单", "冠军"} & set(named)

@@ -79,7 +79,8 @@ def asks_who(question: str) -> bool:
 
 def asks_day(question: str) -> bool:
     """Whether a question asks for the day of something (发射时间, 上映日期), not a length."""
-    return bool(_ASKS_DAY.search(question)) and not re.search(r"多长|多久|几年|哪一?年", question)
+    # 多少哺乳时间, 多长时间: an amount of time, not a day
+    return bool(_ASKS_DAY.search(question)) and not re.search(r"多长|多久|多少|几年|哪一?年", question)
 
 
 def _nouns(tags: list[tuple[str, str]]) -> list[str]:
