@@ -66,6 +66,7 @@ class Settings:
     # A law's numbered items are all shown with their lead-in up to this many (工伤保险条例第十四条
     # has 7, 劳动合同法第四十条 3); a longer list shows the lead-in and the items chosen.
     list_items_max: int = 8
+    tier_sentence_chars: int = 200  # a sentence of ；-clauses up to this long is quoted whole
     lead_max_chars: int = 40  # a direct-answer line longer than this is not short: none is shown
     second_sentence_share: float = 0.8  # a further sentence scores at least this share of the best
     # ... and its cosine with the question is at most this much lower than the best's (real models)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from app.answer.crossrefs import ArticleIndex, follow_references
-from app.answer.enumeration import is_item, with_lists
+from app.answer.enumeration import is_item, with_lists, with_tiers
 from app.answer.evidence.answer_types import answer_type, question_form
 from app.answer.evidence.case import Candidate, Case
 from app.answer.evidence.registry import BY_ID, Verdict, first_refusal, verdicts
@@ -204,7 +204,8 @@ def compose_answer(
     wanted = weighing.case.wanted
     states = wanted.states if wanted else None
     groups = weighing.case.groups
-    answer = _cite(question, hits, with_lists(weighing.chosen, hits), groups, states, language, articles)
+    quoted = with_lists(with_tiers(weighing.chosen, hits), hits)
+    answer = _cite(question, hits, quoted, groups, states, language, articles)
     best = weighing.chosen[0]
     n = next(c.n for c in answer.citations if c.hit is hits[best.hit_index])
     answer.lead = direct_answer(question, best, n, groups, wanted, language)

@@ -1,4 +1,6 @@
-"""Numbered items stay with their lead-in: 有下列情形之一的，……：（一）……（二）……
+"""Numbered items stay with their lead-in, and tiers with their sentence.
+
+Numbered items: 有下列情形之一的，……：（一）……（二）……
 
 Laws state most rights as a lead-in sentence ending in a colon followed by numbered items. Quoted
 alone, the lead-in says nothing (职工有下列情形之一的，应当认定为工伤:) and an item loses its
@@ -6,6 +8,10 @@ condition and its siblings (（一）安排劳动者延长工作时间的，支�
 and holiday rates). So when an answer quotes either, the answer shows the lead-in and the items:
 every item when the list is short enough to read on a phone (settings.list_items_max), else the
 lead-in and the items chosen. Each item is cited on its own line.
+
+Tiers: a sentence of parallel clauses joined by ；(已满1年不满10年的，年休假5天；已满10年不满20年的，
+年休假10天；已满20年的，年休假15天。) is split into its clauses to be quoted, and an answer that
+quotes some of them quotes them all (settings.tier_sentence_chars bounds the sentence).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from app.text.sentences import sentences
 # （一） (一) 一、 1. 1、 at the start of a sentence
 ITEM = re.compile(rf"^\s*(?:{NUMBERED_ITEM}|\d{{1,2}}[.．、](?!\d))")
 _LEAD_IN_END = re.compile(r"[:：]\s*$")
+_WHOLE_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
 
 @dataclass(frozen=True)
@@ -77,4 +84,28 @@ def with_lists(chosen: list[Candidate], hits: list[Hit]) -> list[Candidate]:
             if len(found.items) <= limit or cand.sentence == found.lead_in:
                 for item in found.items[:limit]:  # a lead-in alone says nothing: its first items
                     add(cand.hit_index, item)
+    return out
+
+
+def tiers_of(text: str, clause: str) -> list[str]:
+    """The clauses (as app.text.sentences cuts them) of the whole sentence of `text` that holds
+    `clause`, when it has two or more and is short enough to quote whole; else []."""
+    for whole in _WHOLE_SENTENCE.findall(text):
+        if clause in whole:
+            parts = sentences(whole)
+            if len(parts) >= 2 and len(whole.strip()) <= current().tier_sentence_chars:
+                return parts
+            return []
+    return []
+
+
+def with_tiers(chosen: list[Candidate], hits: list[Hit]) -> list[Candidate]:
+    """The chosen sentences plus the sibling clauses of each chosen clause (see the module)."""
+    out = list(chosen)
+    have = {(c.hit_index, c.sentence) for c in chosen}
+    for cand in chosen:
+        for part in tiers_of(hits[cand.hit_index].chunk.text, cand.sentence):
+            if (cand.hit_index, part) not in have:
+                have.add((cand.hit_index, part))
+                out.append(Candidate(cand.hit_index, part, 0.0, 0.0))
     return out

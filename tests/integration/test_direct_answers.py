@@ -85,3 +85,13 @@ def test_a_period_question_tries_the_sentence_that_states_a_period(pipeline) -> 
 def test_how_much_time_asks_for_a_length_not_a_day(pipeline) -> None:
     answer = pipeline.ask("哺乳期每天有多少哺乳时间？").answer
     assert not answer.refused and answer.lead == "1小时。[1]"
+
+
+def test_annual_leave_quotes_every_tier(pipeline) -> None:
+    text = pipeline.ask("年假有几天？").answer.text
+    assert all(t in text for t in ("年休假5天", "年休假10天", "年休假15天"))
+
+
+def test_how_long_a_probation_may_be_is_a_period(pipeline) -> None:
+    answer = pipeline.ask("劳动合同期限三年的试用期多长？").answer
+    assert not answer.refused and "试用期不得超过六个月" in answer.text

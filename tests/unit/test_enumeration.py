@@ -6,7 +6,7 @@ import pytest
 from laws_fixtures import article, law_articles
 
 from app.answer.crossrefs import ArticleIndex
-from app.answer.enumeration import is_item, lists_of, with_lists
+from app.answer.enumeration import is_item, lists_of, tiers_of, with_lists, with_tiers
 from app.answer.evidence.case import Candidate
 from app.settings import current, override
 
@@ -66,3 +66,18 @@ def test_a_sentence_outside_any_list_brings_nothing(articles: ArticleIndex) -> N
     hit = article(articles, "劳动法", "第二十一条")
     chosen = [Candidate(0, hit.chunk.text.split(" ", 1)[-1], 1.0, 1.0)]
     assert lists_of(hit.chunk.text) == [] and with_lists(chosen, [hit]) == chosen
+
+
+def test_an_annual_leave_tier_brings_its_sibling_tiers(articles: ArticleIndex) -> None:
+    hit = article(articles, "职工带薪年休假条例", "第三条")
+    chosen = [Candidate(0, "已满20年的，年休假15天。", 1.0, 1.0)]
+    quoted = [c.sentence for c in with_tiers(chosen, [hit])]
+    assert len(quoted) == 3 and any("已满1年不满10年的，年休假5天" in s for s in quoted)
+    assert any("已满10年不满20年的，年休假10天" in s for s in quoted)
+
+
+def test_a_long_sentence_of_clauses_is_not_quoted_whole(articles: ArticleIndex) -> None:
+    hit = article(articles, "职工带薪年休假条例", "第三条")
+    with override(tier_sentence_chars=20):
+        assert tiers_of(hit.chunk.text, "已满20年的，年休假15天。") == []
+    assert tiers_of("试用期最长不得超过六个月。", "试用期最长不得超过六个月。") == []  # one clause
