@@ -22,8 +22,8 @@ from app.settings import override
 def test_ids_are_unique_and_each_rule_has_a_one_line_docstring_a_stage_and_known_profiles():
     ids = [r.id for r in RULES]
     assert (
-        len(ids) == len(set(ids)) == len(BY_ID) == 29
-    )  # 26 + local.rule_decides + meaning.far + reader.unanswerable
+        len(ids) == len(set(ids)) == len(BY_ID) == 30
+    )  # 26 + local.rule_decides + meaning.far + reader.unanswerable + parties.other_party
     for r in RULES:
         assert re.fullmatch(r"[a-z]+\.[a-z_]+", r.id), r.id
         assert r.stage in STAGES, r.id
