@@ -23,6 +23,7 @@ from app.answer.evidence.case import Candidate
 from app.answer.evidence.patterns import CLAUSE
 from app.answer.evidence.terms import TermGroup, coverage
 from app.answer.labels import without_article_number
+from app.answer.lead_english import english_figure
 from app.settings import current
 from app.text.normalize import match_form, to_script
 
@@ -108,9 +109,10 @@ def direct_answer(
 ) -> str:
     """The short first line for the answer whose best sentence is `best`, cited [n]; or ""."""
     if wanted is not None:
-        if language == "en":
-            return ""  # the figure's words are Chinese; the English lead-in and quotes say it
         lead = _figure_lead(best.sentence, groups, wanted.states)
+        if language == "en":  # the figure alone, rendered from the cited words (or none)
+            english = english_figure(to_script(lead, "simplified")) if lead else ""
+            return f"{english}.[{n}]" if english else ""
     else:
         lead = _yes_no_lead(question, best.sentence, groups, language)
     if not lead:

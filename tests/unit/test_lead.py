@@ -8,6 +8,7 @@ from app.answer.evidence.answer_types import answer_type
 from app.answer.evidence.case import Candidate
 from app.answer.evidence.terms import TermGroup
 from app.answer.lead import direct_answer
+from app.answer.lead_english import english_figure
 from app.text.normalize import match_form
 
 
@@ -85,3 +86,21 @@ def test_a_yes_no_question_leads_with_what_the_clause_says(question, sentence, l
 )
 def test_no_short_line_where_yes_or_no_would_be_a_guess(question: str, sentence: str) -> None:
     assert lead(question, sentence, "社保", "社会保险费", "解除劳动合同", "仲裁", "加班") == ""
+
+
+@pytest.mark.parametrize(
+    ("chinese", "english"),
+    [
+        ("最长不得超过六个月", "At most 6 months"),
+        ("女职工生育享受98天产假", "98 days"),
+        ("一年", "1 year"),
+        ("1小时", "1 hour"),
+        ("不少于九十天", "At least 90 days"),
+        ("百分之二百", "200%"),
+        ("已满1年不满10年的，年休假5天", ""),  # a condition: the quote says it
+        ("试用期不得超过一个月或者二个月", ""),  # two figures
+        ("每月支付二倍的工资", ""),  # no unit it knows
+    ],
+)
+def test_an_english_figure_line_is_the_cited_figure_word_for_word(chinese: str, english: str) -> None:
+    assert english_figure(chinese) == english
