@@ -85,11 +85,12 @@ class Pipeline:
     def occurs(self, term: str) -> bool:
         """Whether a term (in the matching form) appears anywhere in the indexed text."""
         if self._corpus_form is None:
-            from app.text.normalize import match_form
+            from app.index.corpus_form import corpus_form, read_corpus_form
 
-            docs = self.index.docs
-            parts = [f"{docs[c.doc_id].title}{c.heading}{c.text}" for c in self.index.chunks]
-            self._corpus_form = match_form("\u0001".join(parts))
+            stored = read_corpus_form(self.index.folder)  # written by the build (older ones: none)
+            self._corpus_form = (
+                stored if stored is not None else corpus_form(self.index.chunks, self.index.docs)
+            )
         return term in self._corpus_form
 
     @cached_property

@@ -25,6 +25,7 @@ QUERY_PARTS = (
     "bm25/",
     "sentence_vectors.npy",
     "sentence_offsets.npy",
+    "corpus_form.txt",
 )
 REUSE_PARTS = (
     "vector_keys.txt",

@@ -34,6 +34,7 @@ import numpy as np
 
 from app.errors import GongyouError
 from app.index.bm25 import BM25Index
+from app.index.corpus_form import write_corpus_form
 from app.index.dense import dense_index, dense_kind, embed_with_reuse, read_dense, write_dense
 from app.index.embedders.base import Embedder
 from app.index.integrity import (
@@ -251,6 +252,7 @@ def write_index(
             "build_seconds": round(time.perf_counter() - started, 3),
         }
         (tmp / "vector_keys.txt").write_text("\n".join(keys), encoding="utf-8")
+        write_corpus_form(tmp, chunks, docs)
         manifest["checksums"] = build_checksums(tmp)  # verified on load (app/index/integrity.py)
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
         final = builds / build_id

@@ -151,3 +151,36 @@ def test_build_killed_midway_leaves_the_previous_index_usable(tmp_path: Path) ->
     pipeline = Pipeline(index_dir)
     assert pipeline.index.manifest["doc_count"] == SHIPPED_DOCUMENTS
     assert "2000名" in pipeline.ask("到2035年要培养多少名大国工匠?").answer.text
+
+
+def test_the_build_stores_the_corpus_form_the_pipeline_reads(shipped_index: Path) -> None:
+    from app.index.corpus_form import corpus_form, read_corpus_form
+    from app.index.store import load_index
+    from app.pipeline import Pipeline
+
+    index = load_index(shipped_index)
+    stored = read_corpus_form(index.folder)
+    assert stored == corpus_form(index.chunks, index.docs) and "劳动合同" in stored
+    pipeline = Pipeline(shipped_index)
+    assert pipeline.occurs("试用期") and not pipeline.occurs("量子计算机")
+
+
+def test_an_index_without_the_stored_corpus_form_still_knows_its_words(
+    tmp_path: Path, shipped_index: Path
+) -> None:
+    import json
+    import shutil
+
+    from app.index.corpus_form import FILE
+    from app.index.store import current_build
+    from app.pipeline import Pipeline
+
+    copy = tmp_path / "index"
+    shutil.copytree(shipped_index, copy)
+    build = current_build(copy)
+    (build / FILE).unlink()  # as a build made before the file existed
+    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    manifest["checksums"].pop(FILE)
+    (build / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    pipeline = Pipeline(copy)
+    assert pipeline.occurs("试用期") and not pipeline.occurs("量子计算机")
