@@ -156,6 +156,16 @@ def _best_sentence(text: str, groups: list[TermGroup], states: re.Pattern[str] |
     return best
 
 
+def cite_passage(citations: list[Citation], hit: Hit, via: str) -> Citation:
+    """The citation of a passage: the answer's own when it cites it already, else a new one
+    (numbered on, `via` saying why it was added) appended to `citations`."""
+    cited = next((c for c in citations if c.hit.chunk.chunk_id == hit.chunk.chunk_id), None)
+    if cited is None:
+        cited = Citation(len(citations) + 1, hit, via=via)
+        citations.append(cited)
+    return cited
+
+
 def follow_references(
     quoted: list[tuple[Citation, str]],
     citations: list[Citation],
@@ -191,10 +201,7 @@ def follow_references(
             if any(h == hit.chunk.chunk_id and (text in s or s in text) for h, s in shown):
                 continue  # already in the answer
             shown.add((hit.chunk.chunk_id, text))
-            target = next((c for c in citations if c.hit.chunk.chunk_id == hit.chunk.chunk_id), None)
-            if target is None:
-                target = Citation(len(citations) + 1, hit, via=f"[{citation.n}] {pointer.written}")
-                citations.append(target)
+            target = cite_passage(citations, hit, via=f"[{citation.n}] {pointer.written}")
             target.sentences.append(text)
             label = citation_label(hit, language) + label_suffix
             shown_text = without_article_number(trim(text, groups, states))

@@ -23,12 +23,11 @@ from app.answer.evidence.case import Candidate
 from app.models import Hit
 from app.settings import current
 from app.text.patterns import NUMBERED_ITEM
-from app.text.sentences import sentences
+from app.text.sentences import WHOLE_SENTENCE, sentences
 
 # （一） (一) 一、 1. 1、 at the start of a sentence
 ITEM = re.compile(rf"^\s*(?:{NUMBERED_ITEM}|\d{{1,2}}[.．、](?!\d))")
 _LEAD_IN_END = re.compile(r"[:：]\s*$")
-_WHOLE_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
 
 @dataclass(frozen=True)
@@ -90,7 +89,7 @@ def with_lists(chosen: list[Candidate], hits: list[Hit]) -> list[Candidate]:
 def tiers_of(text: str, clause: str) -> list[str]:
     """The clauses (as app.text.sentences cuts them) of the whole sentence of `text` that holds
     `clause`, when it has two or more and is short enough to quote whole; else []."""
-    for whole in _WHOLE_SENTENCE.findall(text):
+    for whole in WHOLE_SENTENCE.findall(text):
         if clause in whole:
             parts = sentences(whole)
             if len(parts) >= 2 and len(whole.strip()) <= current().tier_sentence_chars:

@@ -15,15 +15,16 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from app.answer.crossrefs import ArticleIndex
+from app.answer.crossrefs import ArticleIndex, cite_passage
+from app.answer.evidence.answer_types import question_form
 from app.answer.labels import citation_label, without_article_number
-from app.datafiles import DATA_DIR, DataFileError
+from app.datafiles import DATA_DIR, DataFileError, read_yaml
 from app.models import Citation, Hit
-from app.text.normalize import match_form, to_script
+from app.text.normalize import to_script
+from app.text.sentences import WHOLE_SENTENCE
 
 ROUTE_FILE = DATA_DIR / "answer" / "dispute_route.yaml"
 VIA = "维权途径"  # Citation.via of a passage cited for the route
-_WHOLE_SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
 _CLAUSE = re.compile(r"[^；;]+[；;]?")
 HEADER = {"en": "Steps under national law:", "zh-Hant": "維權途徑：", "zh-Hans": "维权途径："}
 
@@ -64,9 +65,7 @@ def _pattern(data: dict[str, Any], key: str) -> re.Pattern[str]:
 
 @cache
 def route() -> Route:
-    import yaml
-
-    data = yaml.load(ROUTE_FILE.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    data = read_yaml(ROUTE_FILE)
     steps = []
     for entry in data.get("steps") or []:
         try:
@@ -81,13 +80,9 @@ def route() -> Route:
     return Route(*(_pattern(data, k) for k in keys), tuple(steps))
 
 
-def _form(question: str) -> str:
-    return match_form(question) + " " + question.lower()
-
-
 def asks_for_route(question: str) -> bool:
     """A question about what to do in a dispute with the employer."""
-    form, found = _form(question), route()
+    form, found = question_form(question), route()
     if not found.asks_what_to_do.search(form):
         return False
     grievance = found.employer.search(form) and found.grievance.search(form)
@@ -97,7 +92,7 @@ def asks_for_route(question: str) -> bool:
 def _pieces(text: str, quote: Quote) -> list[str]:
     """The sentences (or clauses) of an article that hold one of the quote's phrases."""
     found = []
-    for sentence in _WHOLE_SENTENCE.findall(text):  # app.text.sentences also cuts at ；
+    for sentence in WHOLE_SENTENCE.findall(text):
         parts = _CLAUSE.findall(sentence) if quote.clause else [sentence.strip()]
         found += [p.strip().rstrip("；;") for p in parts if any(ph in p for ph in quote.phrases)]
     return found
@@ -109,7 +104,7 @@ def route_lines(question: str, citations: list[Citation], articles: ArticleIndex
     New citations are appended to `citations`, numbered on from it; a sentence the answer already
     quotes is pointed at ("见[2]"), not repeated. Empty when the index lacks the route's law.
     """
-    about_pay = bool(route().pay.search(_form(question)))
+    about_pay = bool(route().pay.search(question_form(question)))
     script = "traditional" if language == "zh-Hant" else "simplified"
     lines: list[str] = []
     for step in route().steps:
@@ -135,11 +130,8 @@ def route_lines(question: str, citations: list[Citation], articles: ArticleIndex
 def _cite_piece(hit: Hit, piece: str, citations: list[Citation], script: str) -> str:
     """The piece and its citation number (a new citation when the passage has none yet), or a
     pointer to where the answer already quotes it."""
-    cited = next((c for c in citations if c.hit.chunk.chunk_id == hit.chunk.chunk_id), None)
-    if cited is not None and any(piece in s for s in cited.sentences):
+    cited = cite_passage(citations, hit, VIA)
+    if any(piece in s for s in cited.sentences):
         return f"（{'見' if script == 'traditional' else '见'}[{cited.n}]）"
-    if cited is None:
-        cited = Citation(len(citations) + 1, hit, via=VIA)
-        citations.append(cited)
     cited.sentences.append(piece)
     return f"{to_script(without_article_number(piece), script)}[{cited.n}]"

@@ -90,10 +90,11 @@ class BM25Index:
     @classmethod
     def load(cls, folder: Path) -> BM25Index:
         """For querying: read with app.index.bm25_saved (no bm25s import) when it can be."""
-        from app.index.bm25_saved import SavedBM25, readable
+        from app.index.bm25_saved import SavedBM25
 
-        if readable(folder):
-            return cls(SavedBM25(folder))
+        saved = SavedBM25.read(folder)
+        if saved is not None:
+            return cls(saved)
         from app.index.bm25_vectorised import VectorisedBM25
 
         return cls(VectorisedBM25.load(str(folder), show_progress=False, verbosity=0))

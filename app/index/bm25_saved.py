@@ -18,18 +18,15 @@ import numpy as np
 SCORE_FILES = ("data", "indices", "indptr")
 
 
-def readable(folder: Path) -> bool:
-    """Whether the index holds bm25s's "lucene" scores (what Gongyou builds): other methods are
-    left to bm25s itself (BM25L and BM25+ add a non-occurrence term)."""
-    params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
-    return params.get("method") == "lucene"
+def _params(folder: Path) -> dict:
+    return json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
 
 
 class SavedBM25:
     """What BM25Index uses of a loaded bm25s.BM25: `scores`, `vocab_dict` and `get_scores`."""
 
-    def __init__(self, folder: Path) -> None:
-        params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
+    def __init__(self, folder: Path, params: dict | None = None) -> None:
+        params = params if params is not None else _params(folder)
         self.dtype = np.dtype(params.get("dtype", "float32"))
         self.int_dtype = np.dtype(params.get("int_dtype", "int32"))
         self.vocab_dict: dict[str, int] = json.loads(
@@ -37,6 +34,13 @@ class SavedBM25:
         )
         self.scores: dict = {name: np.load(folder / f"{name}.csc.index.npy") for name in SCORE_FILES}
         self.scores["num_docs"] = params["num_docs"]
+
+    @classmethod
+    def read(cls, folder: Path) -> SavedBM25 | None:
+        """The index, when it holds bm25s's "lucene" scores (what Gongyou builds); None for other
+        methods, left to bm25s itself (BM25L and BM25+ add a non-occurrence term)."""
+        params = _params(folder)
+        return cls(folder, params) if params.get("method") == "lucene" else None
 
     def get_scores(self, query_tokens: list[str]) -> np.ndarray:
         """Each passage's score: the sum, token by token, of the tokens' columns (as bm25s)."""

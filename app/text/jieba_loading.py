@@ -8,7 +8,7 @@
   (0.55-0.9 s here). We keep the table in the temporary folder as two strings, words in order and
   their tags, which load in 60 ms, and let the import read an empty file instead.
 
-Both give jieba exactly the tables it would have built itself (tests/unit/test_jieba_loading.py).
+Both give jieba exactly the tables it would have built itself (tests/integration/test_jieba_loading.py).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import marshal
 import os
+import sys
 import tempfile
 from bisect import bisect_left
 from pathlib import Path
@@ -27,7 +28,7 @@ def initialize(jieba: Any) -> None:
     tokenizer = jieba.dt
     if tokenizer.initialized:
         return
-    cache = Path(tokenizer.tmp_dir or tempfile.gettempdir()) / (tokenizer.cache_file or "jieba.cache")
+    cache = _cache_dir(tokenizer) / (tokenizer.cache_file or "jieba.cache")
     if tokenizer.dictionary == jieba.DEFAULT_DICT and cache.is_file():
         try:
             tokenizer.FREQ, tokenizer.total = marshal.loads(cache.read_bytes())
@@ -40,8 +41,6 @@ def initialize(jieba: Any) -> None:
 
 def pos_tagger(jieba: Any) -> Any:
     """jieba.posseg, its module tagger loaded with the part-of-speech table from our cache."""
-    import sys
-
     if "jieba.posseg" in sys.modules:
         return sys.modules["jieba.posseg"]
     tokenizer = jieba.dt
@@ -67,7 +66,12 @@ def _tag_cache(tokenizer: Any, jieba: Any) -> Path:
     dictionary = Path(tokenizer.dictionary or Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME)
     stamp = dictionary.stat()
     name = f"gongyou-jieba-tags-sorted-{stamp.st_size}-{int(stamp.st_mtime)}.marshal"
-    return Path(tokenizer.tmp_dir or tempfile.gettempdir()) / name
+    return _cache_dir(tokenizer) / name
+
+
+def _cache_dir(tokenizer: Any) -> Path:
+    """Where jieba keeps its cache, and so do we."""
+    return Path(tokenizer.tmp_dir or tempfile.gettempdir())
 
 
 class SortedTags:

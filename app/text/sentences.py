@@ -7,6 +7,9 @@ import re
 SPLIT_VERSION = "statements-v1"  # recorded in index manifests: sentence vectors follow this split
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 _QUESTION = re.compile(r"[？?]$|吗$")
+# Whole sentences, cut at 。！？ only (`sentences` also cuts at ；): what tiers and quoted clauses
+# belong to (app/answer/enumeration.py, app/answer/steps.py).
+WHOLE_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
 
 def sentences(text: str) -> list[str]:

@@ -10,7 +10,7 @@ The parties' words are data (app/data/evidence/parties.tsv).
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from app.answer.evidence.case import Case
 from app.datafiles import read_table
@@ -34,18 +34,20 @@ def _party_of() -> dict[str, str]:
     return {word: party for party, found in table.items() for word in found}
 
 
-def _clauses(text: str) -> list[list[str]]:
-    """jieba's words of a text (matching form), cut into clauses at punctuation."""
+@lru_cache(maxsize=512)
+def _clauses(text: str) -> tuple[tuple[str, ...], ...]:
+    """jieba's words of a text (matching form), cut into clauses at punctuation. Cached: the rule
+    and the candidate filter (app/answer/compose.py) read the same question and sentences."""
     clauses: list[list[str]] = [[]]
     for word in words(match_form(text)):
         if word in _PUNCTUATION:
             clauses.append([])
         elif word.strip():
             clauses[-1].append(word)
-    return [c for c in clauses if c]
+    return tuple(tuple(c) for c in clauses if c)
 
 
-def _acting(clause: list[str]) -> list[tuple[str, int]]:
+def _acting(clause: tuple[str, ...]) -> list[tuple[str, int]]:
     """(party, index of the first word after its modal) for each party the clause gives a modal."""
     found = []
     for i, word in enumerate(clause):
