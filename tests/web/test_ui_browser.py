@@ -309,15 +309,18 @@ def test_a_full_queue_shows_a_friendly_busy_message(
     from app.web import api, launch
 
     monkeypatch.setattr(launch, "QUEUE_MAX_SIZE", 2)
-    monkeypatch.setattr(api, "STREAM_DELAY_S", 0.5)  # slow streams keep the queue full
+    # Slow streams keep the queue full: 8 pieces 2 s apart hold the one running answer for 14 s.
+    monkeypatch.setattr(api, "STREAM_DELAY_S", 2.0)
     monkeypatch.setattr(launch, "chat_streams", lambda: 1)
     monkeypatch.setenv("GONGYOU_CONCURRENCY", "1")
     with running_app(shipped_index, tmp_path) as (url, _):
         p = open_page(url, width=375, height=812)
         clients = [Client(url, verbose=False, analytics_enabled=False) for _ in range(5)]
         jobs = [c.submit(HUBEI, "zh-Hans", False, False, api_name="/chat") for c in clients]
-        deadline = time.time() + 10  # one streams, two wait, the rest are turned away: the queue is full
-        while time.time() < deadline and not any(j.done() for j in jobs):
+        # One streams, two wait, the other two are turned away at once: wait for those two, not for
+        # any job (a slow machine once finished the first stream first, which freed a place).
+        deadline = time.time() + 10
+        while time.time() < deadline and sum(j.done() for j in jobs) < 2:
             time.sleep(0.05)
         p.ask("技能人才的待遇怎么提高？")
         toast = p.page.locator("[data-testid='toast-body']").first
