@@ -64,7 +64,8 @@ def invented(raw: str, sources: list[str]) -> list:
 def test_gemma_in_process_shows_only_supported_sentences(pipeline, gemma) -> None:
     answerer = make_answerer(AnswererConfig(llm=str(gemma), deadline_s=DEADLINE_S))
     assert answerer.describe()["llm"]["kind"] == "llama-cpp"
-    results = [pipeline.ask(q, answerer=answerer) for q in QUESTIONS]
+    # The questions the server test does not ask (each costs about 16 s here): the six between them.
+    results = [pipeline.ask(q, answerer=answerer) for q in QUESTIONS[3:]]
     for result in results:
         assert_supported(result)
     asked = [r for r in results if r.report.raw is not None]
